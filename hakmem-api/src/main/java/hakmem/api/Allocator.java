@@ -1,0 +1,91 @@
+package hakmem.api;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
+import java.util.List;
+
+/**
+ * An off-heap memory allocator: hands out native memory that it maps itself and takes it back.
+ *
+ * <h2>Addresses</h2>
+ * {@link #malloc}, {@link #calloc} and {@link #realloc} return raw addresses as {@code long}, so the hot path
+ * creates no objects. Every returned address is 16-byte aligned and stays valid until it is freed or the
+ * allocator is closed. Reading or writing a block after it was freed is undefined (the memory may belong to
+ * another block); the allocator never touches a block's bytes on malloc or free, so such a bug corrupts user
+ * data but never the allocator's own bookkeeping.
+ *
+ * <h2>Thread-safety</h2>
+ * Every method may be called from any thread, platform or virtual, at any time. A block may be freed by a
+ * thread other than the one that allocated it. {@link #close()} must not race with other calls: calls that
+ * start after {@code close()} returned throw {@link IllegalStateException}; memory obtained before is unmapped.
+ *
+ * <h2>Errors</h2>
+ * <ul>
+ *   <li>{@link IllegalArgumentException}: a negative or too large size, a {@code count * size} that overflows,
+ *       an alignment that is not a power of two or is too large, or an address this allocator never returned
+ *       (a foreign address, an interior pointer). The message names the value.</li>
+ *   <li>{@link IllegalStateException}: a block freed twice (the message names the address), or any call after
+ *       {@link #close()}.</li>
+ *   <li>{@link OutOfMemoryError}: the operating system refused memory; the message gives the request size and
+ *       the errno. The allocator stays usable.</li>
+ * </ul>
+ * A failed call leaves the allocator fully usable and changes no live block.
+ */
+public interface Allocator extends SegmentAllocator, AutoCloseable {
+
+    /** The largest size {@link #malloc} accepts: 2<sup>40</sup> bytes (1 TiB). */
+    long MAX_SIZE = 1L << 40;
+
+    /**
+     * Allocates at least {@code size} bytes, 16-byte aligned, with unspecified contents.
+     *
+     * @param size bytes wanted, {@code 0 <= size <= MAX_SIZE}; 0 returns a unique minimal block
+     * @return the block's address, never 0
+     */
+    long malloc(long size);
+
+    /** Allocates {@code count * size} zeroed bytes; throws {@link IllegalArgumentException} on overflow. */
+    long calloc(long count, long size);
+
+    /**
+     * Resizes a block, keeping its contents up to the smaller of the old and new sizes. {@code realloc(0, n)} is
+     * {@code malloc(n)}. The returned address may equal {@code address}; if it differs, the old block is freed.
+     */
+    long realloc(long address, long size);
+
+    /** Frees a block returned by this allocator. {@code free(0)} does nothing. */
+    void free(long address);
+
+    /** The number of bytes usable at {@code address} (at least the size asked for). */
+    long usableSize(long address);
+
+    /**
+     * Allocates a segment of exactly {@code byteSize} bytes aligned to {@code byteAlignment} (a power of two up
+     * to 1 MiB). The segment has the global scope: it is valid until {@link #free(MemorySegment)} or
+     * {@link #close()}.
+     */
+    @Override
+    MemorySegment allocate(long byteSize, long byteAlignment);
+
+    /** Frees a segment obtained from {@link #allocate(long, long)}; same as {@code free(segment.address())}. */
+    void free(MemorySegment segment);
+
+    /** An immutable snapshot of the allocator's counters. Cheap: no system call. */
+    AllocatorStats stats();
+
+    /**
+     * Bytes of the allocator's own mappings that are resident in physical memory now, measured with
+     * {@code mincore} (one system call per mapping). The JVM's own footprint is not included.
+     */
+    long residentBytes();
+
+    /** The id of the release policy in force, e.g. {@code "balanced"}. */
+    String policy();
+
+    /** The effective option table of this allocator: every option, its value and where the value came from. */
+    List<OptionValue> options();
+
+    /** Unmaps all memory. Idempotent. Every later call except {@code close()} throws {@link IllegalStateException}. */
+    @Override
+    void close();
+}

@@ -1,0 +1,74 @@
+package hakmem.api;
+
+import hakmem.api.spi.AllocatorProvider;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+
+/**
+ * Entry point: opens allocators. The implementation ({@code hakmem.core}) and the policy jars are found on the
+ * module path (or class path) with {@link ServiceLoader}; users only {@code requires hakmem.api}.
+ *
+ * <p>Configuration comes from one option table (see {@link #options()}): a JVM system property
+ * {@code -Dhakmem.<name>} beats the environment variable {@code HAKMEM_<NAME>}, which beats the default.
+ * An invalid value makes {@code open} throw {@link IllegalArgumentException} naming the option, the value and
+ * the accepted values. An unknown policy id throws {@link IllegalArgumentException} listing the policies found.
+ */
+public final class Hakmem {
+
+    private Hakmem() {
+    }
+
+    /** Opens an allocator with the policy chosen by configuration ({@code hakmem.policy}, default balanced). */
+    public static Allocator open() {
+        return provider().open(null, Map.of(), List.of());
+    }
+
+    /** Opens an allocator with the given release policy id. */
+    public static Allocator open(String policyId) {
+        if (policyId == null || policyId.isBlank()) {
+            throw new IllegalArgumentException("policy id must not be null or blank: '" + policyId + "'");
+        }
+        return provider().open(policyId, Map.of(), List.of());
+    }
+
+    /**
+     * Opens an allocator with the given policy (null: from configuration) and option values that beat system
+     * properties and environment variables (keys are option names such as {@code "ss.mem.lean.decommit"}).
+     */
+    public static Allocator open(String policyId, Map<String, String> options) {
+        return provider().open(policyId, Map.copyOf(options), List.of());
+    }
+
+    /** Every release policy found, with the module each came from. */
+    public static List<PolicyInfo> policies() {
+        return provider().policies();
+    }
+
+    /** The effective option table as configuration gives it now (system properties, environment, defaults). */
+    public static List<OptionValue> options() {
+        return provider().options(Map.of());
+    }
+
+    private static AllocatorProvider provider() {
+        return Holder.PROVIDER;
+    }
+
+    private static final class Holder {
+        static final AllocatorProvider PROVIDER = load();
+
+        private static AllocatorProvider load() {
+            List<AllocatorProvider> found = ServiceLoader.load(AllocatorProvider.class, Hakmem.class.getClassLoader())
+                    .stream().map(ServiceLoader.Provider::get).toList();
+            if (found.isEmpty()) {
+                throw new IllegalStateException(
+                        "no hakmem implementation found: put the hakmem-core jar on the module path (or class path)");
+            }
+            if (found.size() > 1) {
+                throw new IllegalStateException("more than one hakmem implementation found: "
+                        + found.stream().map(p -> p.getClass().getName()).toList());
+            }
+            return found.getFirst();
+        }
+    }
+}

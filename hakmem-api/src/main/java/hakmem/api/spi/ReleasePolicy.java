@@ -1,0 +1,43 @@
+package hakmem.api.spi;
+
+/**
+ * Decides when memory goes back to the operating system. A policy never calls the OS itself: it acts through the
+ * {@link ReleaseHandle} the core passes in, so every madvise and munmap passes the OS box's guard.
+ *
+ * <p>All methods run on slow paths only (open, a slab returning to its class pool, the ticker), never on the
+ * malloc/free fast path, and never while the core holds a lock. They may be called from any thread, concurrently
+ * with each other; implementations keep their own state thread-safe.
+ */
+public interface ReleasePolicy {
+
+    /**
+     * How many superslabs of this class to map and touch (make resident) when the allocator opens.
+     * Default: none.
+     */
+    default int prewarmSuperSlabs(SizeClass sizeClass) {
+        return 0;
+    }
+
+    /**
+     * The resident bytes of empty (block-free) memory this class may keep committed; what lies beyond is the
+     * policy's to release. Reported in the option/stats tables. Default: unlimited.
+     */
+    default long residentBudget(SizeClass sizeClass) {
+        return Long.MAX_VALUE;
+    }
+
+    /**
+     * A slab of {@code slab.sizeClass()} has become empty and returned to its class pool.
+     * If its whole superslab became empty too, {@code superSlabEmpty} is true.
+     */
+    void onSlabEmpty(EmptySlab slab, boolean superSlabEmpty, ReleaseHandle handle);
+
+    /** Called by the core's daemon ticker every {@link #tickIntervalMillis()} ms (never if that is 0). */
+    default void onTick(ReleaseHandle handle) {
+    }
+
+    /** The ticker period in milliseconds; 0 (the default) runs no ticker. */
+    default long tickIntervalMillis() {
+        return 0;
+    }
+}

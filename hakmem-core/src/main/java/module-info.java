@@ -1,0 +1,4 @@
+/** placeholder */
+module hakmem.core {
+    requires hakmem.api;
+}

@@ -1,0 +1,1 @@
+/** placeholder */ module hakmem.policy.lean { requires hakmem.api; }

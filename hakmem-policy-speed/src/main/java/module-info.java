@@ -1,0 +1,1 @@
+/** placeholder */ module hakmem.policy.speed { requires hakmem.api; }
