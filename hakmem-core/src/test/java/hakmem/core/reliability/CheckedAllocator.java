@@ -198,8 +198,7 @@ final class CheckedAllocator implements AutoCloseable {
             if (usable != b.usable()) {
                 throw new AssertionError(where + ": usableSize of " + b + " changed to " + usable);
             }
-            Patterns.verifyEdges(where + ": block " + b, b.address(), Math.min(b.size(), FULL_FILL_LIMIT),
-                    b.seed(), STEP_EDGE);
+            Patterns.verifyEdges(where + ": block " + b, b.address(), b.size(), b.seed(), STEP_EDGE);
             liveBytes += b.size();
             if (b.size() > 32 * Reliability.KiB) {
                 liveLarge++;

@@ -19,6 +19,7 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.AroundPropertyHook;
 import net.jqwik.api.lifecycle.LifecycleContext;
+import net.jqwik.api.lifecycle.PropagationMode;
 import net.jqwik.api.lifecycle.PropertyExecutionResult;
 import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
@@ -37,7 +38,7 @@ import net.jqwik.api.state.Transformer;
  * <p>Tries per policy: {@code -Dhakmem.reliability.tries=N} (default 40); chain length
  * {@code -Dhakmem.reliability.steps=N} (default 60).
  */
-@AddLifecycleHook(ModelCheckProperties.Knobs.class)
+@AddLifecycleHook(value = ModelCheckProperties.Knobs.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
 class ModelCheckProperties {
 
     static final int TRIES = Reliability.knob("tries", 40);
