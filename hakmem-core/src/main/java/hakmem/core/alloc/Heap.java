@@ -53,8 +53,8 @@ final class Heap {
             s = refill(c);
         }
         int i = s.freeHead;
-        s.freeHead = s.next[i];
-        s.state[i] = Slab.LIVE;
+        s.freeHead = s.meta[i] - 1;
+        s.meta[i] = Slab.LIVE;
         s.used++;
         return s.start + i * s.blockSize;
     }
@@ -147,9 +147,8 @@ final class Heap {
         int n = 0;
         int head = s.freeHead;
         while (i >= 0) {
-            int nx = s.next[i];
-            s.state[i] = Slab.FREE;
-            s.next[i] = (short) head;
+            int nx = (s.meta[i] & Slab.LINK_MASK) - 1;
+            s.meta[i] = head + 1;
             head = i;
             n++;
             i = nx;
