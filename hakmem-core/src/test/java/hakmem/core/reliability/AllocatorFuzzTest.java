@@ -88,8 +88,13 @@ class AllocatorFuzzTest {
 
     @AfterAll
     static void closeAndReport() {
-        for (Harness h : HARNESSES.values()) {
-            h.ca.close();
+        Map<String, String> memory = new LinkedHashMap<>();
+        for (Map.Entry<String, Harness> e : HARNESSES.entrySet()) {
+            var s = e.getValue().ca.allocator().stats();
+            memory.put(e.getKey(), "mapped_bytes=" + s.count("mapped_bytes").current() + "/peak "
+                    + s.count("mapped_bytes").peak() + ",superslabs=" + s.count("superslabs").current()
+                    + ",opens=" + e.getValue().ca.opens);
+            e.getValue().ca.close();
         }
         HARNESSES.clear();
         Map<String, Object> f = new LinkedHashMap<>();
@@ -98,6 +103,7 @@ class AllocatorFuzzTest {
         f.put("ooms_from_refused_mmap", ooms);
         f.put("millis_in_inputs", runNanos / 1_000_000);
         f.put("millis_in_step_checks", checkNanos / 1_000_000);
+        f.put("memory_at_end", memory);
         f.put("kinds", KINDS);
         Map<Kind, Long> millis = new EnumMap<>(Kind.class);
         NANOS.forEach((k, v) -> millis.put(k, v / 1_000_000));
