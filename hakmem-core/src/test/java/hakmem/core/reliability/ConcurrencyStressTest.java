@@ -43,7 +43,7 @@ class ConcurrencyStressTest {
     }
 
     static Stream<String> decommittingPolicies() {
-        return Reliability.policies().stream().filter(p -> p.equals("lean") || p.equals("balanced"));
+        return Reliability.policies().stream().filter(p -> p.equals("lean")); // balanced never decommits
     }
 
     private static void add(String figure, long delta) {
@@ -458,7 +458,8 @@ class ConcurrencyStressTest {
             run.check();
             assertThat(box.violations()).isEmpty();
             AllocatorStats s = a.stats();
-            assertThat(s.counter("slabs_decommitted")).as("decommit happened during the run").isPositive();
+            assertThat(s.counter("slabs_decommitted")).as("decommit happened during the run: " + s.toJson())
+                    .isPositive();
             add("decommit_race.slabs_decommitted", s.counter("slabs_decommitted"));
             add("decommit_race.madvise_calls", box.calls(AuditingOsBox.Op.MADVISE));
             checkStats(a);

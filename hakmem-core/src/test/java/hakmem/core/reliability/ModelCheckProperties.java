@@ -160,13 +160,13 @@ class ModelCheckProperties {
 
     static Arbitrary<ActionChain<ModelState>> chains(String policy) {
         ActionChainArbitrary<ModelState> a = ActionChain.<ModelState>startWith(() -> new ModelState(policy))
-                .withAction(8, independent(mallocs()))
-                .withAction(2, independent(callocs()))
-                .withAction(3, independent(allocates()))
-                .withAction(1, independent(reallocNulls()))
-                .withAction(4, new ReallocAction())
-                .withAction(8, new FreeAction())
-                .withAction(1, Action.just(Transformer.<ModelState>mutate("free(0)", s -> s.ca.allocator().free(0))))
+                .withAction(16, independent(mallocs()))
+                .withAction(4, independent(callocs()))
+                .withAction(6, independent(allocates()))
+                .withAction(2, independent(reallocNulls()))
+                .withAction(8, new ReallocAction())
+                .withAction(16, new FreeAction())
+                .withAction(2, Action.just(Transformer.<ModelState>mutate("free(0)", s -> s.ca.allocator().free(0))))
                 .withAction(1, Action.just(Transformer.<ModelState>mutate("close and reopen",
                         s -> s.ca.closeAndReopen())))
                 .withMaxTransformations(STEPS);

@@ -21,7 +21,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * A short in-process soak per built-in policy ({@code -Dhakmem.reliability.soak.seconds}, default 12): cycles of
- * four workload epochs (Mixed WS=400, a 32 MiB burst of small and medium blocks freed at once, large blocks, and
+ * four workload epochs (Mixed WS=400, a 16 MiB burst of small and medium blocks freed at once, large blocks, and
  * four threads trading blocks through shared slots), with a persistent working set alive throughout. Every block
  * is verified before it is freed. Asserted loosely, as CI machines vary: after the first cycle, neither resident
  * nor mapped memory at the end of a cycle grows beyond twice the first cycle's highest value plus 32 MiB. The long
@@ -47,7 +47,7 @@ class SoakTest {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
             long ops = 0;
             do {
-                ops += mixed(ca, ws, r, 100_000);
+                ops += mixed(ca, ws, r, 50_000);
                 ops += burst(ca, r);
                 ops += large(ca, r);
                 ops += threads(ca);
@@ -97,11 +97,11 @@ class SoakTest {
         return 0; // counted by the CheckedAllocator
     }
 
-    /** 32 MiB of small and medium blocks, then all freed: slabs go empty together (decommit, retire). */
+    /** 16 MiB of small and medium blocks, then all freed: slabs go empty together (decommit, retire). */
     private static long burst(CheckedAllocator ca, SplittableRandom r) {
         List<Block> blocks = new ArrayList<>();
         long bytes = 0;
-        while (bytes < 32 * MiB) {
+        while (bytes < 16 * MiB) {
             long size = r.nextInt(4) == 0 ? 1025 + r.nextInt((int) (31 * KiB)) : 1 + r.nextInt(1024);
             blocks.add(ca.malloc(size));
             bytes += size;
@@ -112,10 +112,10 @@ class SoakTest {
         return 0;
     }
 
-    /** A ring of 16 large blocks (33 KiB .. 4 MiB), replaced 200 times, with reallocs. */
+    /** A ring of 16 large blocks (33 KiB .. 4 MiB), replaced 100 times, with reallocs. */
     private static long large(CheckedAllocator ca, SplittableRandom r) {
         Block[] ring = new Block[16];
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < 100; i++) {
             int k = r.nextInt(ring.length);
             long size = 33 * KiB + r.nextLong(4 * MiB - 33 * KiB);
             if (ring[k] == null) {
@@ -135,14 +135,14 @@ class SoakTest {
         return 0;
     }
 
-    /** Four threads (two virtual) trade blocks through shared slots for 20,000 operations each. */
+    /** Four threads (two virtual) trade blocks through shared slots for 10,000 operations each. */
     private static long threads(CheckedAllocator ca) throws InterruptedException {
         Allocator a = ca.allocator();
         LiveSet live = ca.live;
         AtomicReferenceArray<Block> slots = new AtomicReferenceArray<>(1024);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         List<Thread> threads = new ArrayList<>();
-        int perThread = 20_000;
+        int perThread = 10_000;
         for (int t = 0; t < 4; t++) {
             long seed = t;
             Runnable body = () -> {
