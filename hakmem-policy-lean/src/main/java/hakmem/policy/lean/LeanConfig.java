@@ -1,0 +1,62 @@
+package hakmem.policy.lean;
+
+import hakmem.api.spi.OptionValues;
+import java.util.Locale;
+
+/**
+ * The typed settings of a lean-family policy, built once from the validated option values.
+ *
+ * @param decommit    how empty slabs are decommitted; {@link Decommit#OFF} releases nothing
+ * @param targetBytes the total resident target that the per-class budgets share
+ * @param delayMillis how long memory must stay empty before it is released; 0 = on the event itself
+ * @param keepSlabs   empty slabs per class kept committed (hysteresis against an alloc/free ping-pong)
+ */
+record LeanConfig(Decommit decommit, long targetBytes, long delayMillis, int keepSlabs) {
+
+    /** A tick finer than this costs more lock round trips than it saves memory. */
+    static final long MIN_TICK_MILLIS = 10;
+
+    LeanConfig {
+        if (targetBytes < 0 || delayMillis < 0 || keepSlabs < 0) {
+            throw new IllegalArgumentException("negative lean setting: " + targetBytes + ", " + delayMillis + ", "
+                    + keepSlabs);
+        }
+    }
+
+    /** {@code lean}: every setting from the options. */
+    static LeanConfig lean(OptionValues options) {
+        long keep = options.number(LeanOptions.KEEP_SLABS);
+        if (keep > LeanOptions.MAX_KEEP_SLABS) {
+            throw new IllegalArgumentException("invalid value '" + keep + "' for option " + LeanOptions.KEEP_SLABS
+                    + " (-Dhakmem." + LeanOptions.KEEP_SLABS + "): accepted 0.." + LeanOptions.MAX_KEEP_SLABS);
+        }
+        Decommit decommit = Decommit.valueOf(options.choice(LeanOptions.DECOMMIT).toUpperCase(Locale.ROOT));
+        return new LeanConfig(decommit, options.bytes(LeanOptions.TARGET), options.number(LeanOptions.DELAY),
+                (int) keep);
+    }
+
+    /** {@code balanced}: lean with decommit off; the decommit and delay options do not apply. */
+    static LeanConfig balanced(OptionValues options) {
+        return new LeanConfig(Decommit.OFF, options.bytes(LeanOptions.TARGET), 0, 0);
+    }
+
+    /** True if this configuration ever decommits or retires. */
+    boolean releases() {
+        return decommit != Decommit.OFF;
+    }
+
+    /** True if memory is released on the empty event itself rather than by the ticker. */
+    boolean immediate() {
+        return releases() && delayMillis == 0;
+    }
+
+    /** The ticker period: a quarter of the delay (so memory goes back within 1.25 x the delay), at least 10 ms. */
+    long tickIntervalMillis() {
+        return releases() && delayMillis > 0 ? Math.max(MIN_TICK_MILLIS, delayMillis / 4) : 0;
+    }
+
+    /** The delay on the handle's nanosecond clock (saturating). */
+    long delayNanos() {
+        return java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(delayMillis);
+    }
+}
