@@ -55,7 +55,7 @@ final class BlockTable {
         } else if (p < 98) {
             return 1025 + rng.nextInt(32768 - 1024);
         }
-        return 32769 + rng.nextInt(160 * 1024);
+        return 32769 + rng.nextInt(96 * 1024);
     }
 
     void malloc(int slot, long bytes) {

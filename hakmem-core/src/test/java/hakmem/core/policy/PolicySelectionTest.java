@@ -144,12 +144,21 @@ class PolicySelectionTest {
 
     @Test
     void anInvalidPluginOptionFailsNamingOptionValueAndRange() {
+        // the range is the plugin's check, made when its config is provisioned: the core wraps it (see the report)
         assertThatThrownBy(() -> Allocators.open("lean", Map.of("lean.keep.slabs", "99")))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("lean.keep.slabs").hasMessageContaining("99").hasMessageContaining("0..32");
+                .satisfies(e -> assertThat(e instanceof IllegalArgumentException
+                        || e.getCause() != null && rootCause(e) instanceof IllegalArgumentException).isTrue())
+                .hasMessageContaining("lean.keep.slabs").hasMessageContaining("'99'").hasMessageContaining("0..32");
         assertThatThrownBy(() -> Allocators.open("speed", Map.of("speed.prewarm.superslabs", "many")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("speed.prewarm.superslabs").hasMessageContaining("many");
+    }
+
+    static Throwable rootCause(Throwable e) {
+        while (e.getCause() != null) {
+            e = e.getCause();
+        }
+        return e;
     }
 
     @Test

@@ -53,6 +53,7 @@ final class ShadowOsBox implements OsBox {
     /** What is mapped now: start to end (exclusive). */
     private final NavigableMap<Long, Long> mapped = new TreeMap<>();
     private final List<String> violations = new ArrayList<>();
+    private long mmaps;
     private long madvises;
     private long madvisedBytes;
     private long munmaps;
@@ -85,40 +86,43 @@ final class ShadowOsBox implements OsBox {
 
     @Override
     public long mmap(long length) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            long r = (long) MMAP.invokeExact(state, 0L, length, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
-            if (r == -1L) {
-                return -(int) ERRNO.get(state, 0L);
-            }
-            synchronized (this) {
+        // the call and the bookkeeping under one lock: otherwise another thread's munmap could free a range, the
+        // kernel hand it to this mmap, and the shadow see the new mapping before it saw the old one go
+        synchronized (this) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(CAPTURE);
+                long r = (long) MMAP.invokeExact(state, 0L, length, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
+                if (r == -1L) {
+                    return -(int) ERRNO.get(state, 0L);
+                }
                 if (overlapsMapping(r, r + length)) {
                     violations.add("mmap returned an address already mapped: " + hex(r));
                 }
                 mapped.put(r, r + length);
+                mmaps++;
+                return r;
+            } catch (Throwable t) {
+                throw new AssertionError(t);
             }
-            return r;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
     @Override
     public int munmap(long address, long length) {
         check("munmap", address, length);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int r = (int) MUNMAP.invokeExact(state, address, length);
-            if (r != 0) {
-                return -(int) ERRNO.get(state, 0L);
-            }
-            synchronized (this) {
+        synchronized (this) {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(CAPTURE);
+                int r = (int) MUNMAP.invokeExact(state, address, length);
+                if (r != 0) {
+                    return -(int) ERRNO.get(state, 0L);
+                }
                 munmaps++;
                 cut(address, address + length);
+                return 0;
+            } catch (Throwable t) {
+                throw new AssertionError(t);
             }
-            return 0;
-        } catch (Throwable t) {
-            throw new AssertionError(t);
         }
     }
 
@@ -174,6 +178,10 @@ final class ShadowOsBox implements OsBox {
             sum += e.getValue() - e.getKey();
         }
         return sum;
+    }
+
+    synchronized long mmaps() {
+        return mmaps;
     }
 
     synchronized long madvises() {
