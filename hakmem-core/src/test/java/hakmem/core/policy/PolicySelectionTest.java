@@ -6,9 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import hakmem.api.Allocator;
 import hakmem.api.OptionValue;
 import hakmem.api.PolicyInfo;
+import hakmem.api.spi.PolicyPlugin;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -109,6 +117,57 @@ class PolicySelectionTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("nope").hasMessageContaining("balanced").hasMessageContaining("lean")
                 .hasMessageContaining("speed").hasMessageContaining("keep");
+    }
+
+    @Test
+    void twoPluginsWithOneIdFailNamingBothOrigins(@TempDir Path dir) throws Exception {
+        String service = "META-INF/services/" + PolicyPlugin.class.getName();
+        Path services = dir.resolve(service);
+        Files.createDirectories(services.getParent());
+        Files.writeString(services, DuplicateLeanPlugin.class.getName() + "\n");
+        byte[] bytes;
+        try (InputStream in = DuplicateLeanPlugin.class.getResourceAsStream("DuplicateLeanPlugin.class")) {
+            bytes = in.readAllBytes();
+        }
+        String name = DuplicateLeanPlugin.class.getName();
+        URL servicesUrl = services.toUri().toURL();
+        ClassLoader jar = new ClassLoader("duplicate-lean-jar", PolicySelectionTest.class.getClassLoader()) {
+            @Override
+            protected Class<?> loadClass(String cn, boolean resolve) throws ClassNotFoundException {
+                if (!cn.equals(name)) {
+                    return super.loadClass(cn, resolve);
+                }
+                synchronized (getClassLoadingLock(cn)) {
+                    Class<?> c = findLoadedClass(cn);
+                    return c != null ? c : defineClass(cn, bytes, 0, bytes.length);
+                }
+            }
+
+            @Override
+            protected Enumeration<URL> findResources(String resource) {
+                return resource.equals(service) ? Collections.enumeration(List.of(servicesUrl)) : Collections.emptyEnumeration();
+            }
+        };
+        String leanOrigin = Allocators.provider().policies().stream().filter(p -> p.id().equals("lean"))
+                .findFirst().orElseThrow().module();
+        // discovery looks through the context class loader, as a launcher with a plugin directory would set it
+        Thread self = Thread.currentThread();
+        ClassLoader before = self.getContextClassLoader();
+        self.setContextClassLoader(jar);
+        try {
+            for (String id : new String[] {"lean", "speed"}) {
+                assertThatThrownBy(() -> Allocators.open(id, Map.of()))
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("'lean'")
+                        .hasMessageContaining("unnamed module")
+                        .hasMessageContaining(leanOrigin);
+            }
+            assertThatThrownBy(() -> Allocators.provider().policies()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("'lean'");
+        } finally {
+            self.setContextClassLoader(before);
+        }
+        assertThat(Allocators.provider().policies()).extracting(PolicyInfo::id).containsOnlyOnce("lean");
     }
 
     @ParameterizedTest(name = "{0}={1}")
