@@ -23,6 +23,7 @@ class ResidentMemoryTest {
     static final int WORKING_SET = 400;
     static final Duration TIMEOUT = Duration.ofSeconds(30);
     static final long PAGE = 4096;
+    static final long SLAB = 64 * 1024;
 
     /** A small working set (Mixed WS=400-like: 400 blocks of 16..1024 B), then a 64 MiB burst freed again. */
     static final class Burst {
@@ -140,6 +141,41 @@ class ResidentMemoryTest {
             // no allocator calls from here on: only the ticker can give the memory back
             await(() -> a.residentBytes() <= bound, "resident <= " + bound + " with an idle process", a);
             assertThat(a.stats().counter("lean_decommit")).isPositive();
+        }
+    }
+
+    @Test
+    void anIdleLeanAllocatorKeepsNothingInItsPools() {
+        // the hysteresis (one kept slab and one kept superslab per class) is reaped after lean.keep.idle.ms; what
+        // stays is the slabs thread heaps hold as their current ones, which no policy can reach (see the report)
+        try (Allocator a = open("lean", Map.of("lean.keep.idle.ms", "200"))) {
+            Burst b = new Burst(a).workingSet().grow().shrink();
+            for (long w : b.workingSet) {
+                a.free(w);
+            }
+            await(() -> {
+                AllocatorStats s = a.stats();
+                long heapSlabs = s.count("slabs_in_use").current();
+                return a.residentBytes() <= heapSlabs * SLAB && s.count("superslabs").current() <= heapSlabs;
+            }, "only the heaps' current slabs resident and mapped once everything is free and idle", a);
+            assertThat(a.stats().count("slabs_in_use").current()).isLessThanOrEqualTo(28);
+        }
+    }
+
+    @Test
+    void withoutReapingLeanKeepsOnlyItsHysteresis() throws InterruptedException {
+        try (Allocator a = open("lean", Map.of("lean.keep.idle.ms", "0"))) {
+            Burst b = new Burst(a).workingSet().grow().shrink();
+            for (long w : b.workingSet) {
+                a.free(w);
+            }
+            Thread.sleep(300);
+            AllocatorStats s = a.stats();
+            long heapSlabs = s.count("slabs_in_use").current();
+            // the heaps' current slabs, plus at most one kept slab and one kept superslab per class
+            assertThat(a.residentBytes()).isPositive().isLessThanOrEqualTo((heapSlabs + 28) * SLAB);
+            assertThat(s.count("superslabs").current()).isLessThanOrEqualTo(heapSlabs + 28);
+            assertThat(s.counter("lean_retire")).isPositive();
         }
     }
 

@@ -13,6 +13,8 @@ final class LeanOptions {
     static final String DELAY = "ss.mem.lean.delay.ms";
     /** Declared by the {@code lean} plugin: empty slabs per class kept committed (hysteresis). */
     static final String KEEP_SLABS = "lean.keep.slabs";
+    /** Declared by the {@code lean} plugin: idle time after which the ticker releases the kept memory too. */
+    static final String KEEP_IDLE = "lean.keep.idle.ms";
 
     static final String COUNTER_DECOMMIT = "lean_decommit";
     static final String COUNTER_RETIRE = "lean_retire";

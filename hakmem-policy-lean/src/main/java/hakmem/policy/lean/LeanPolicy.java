@@ -29,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * memory that has stayed empty for the delay is released then. The ticker runs whether or not anyone
  * allocates, so an idle process still gives its memory back.
  *
+ * <p>Reaping: the hysteresis is for classes in use. With {@code keepIdleMillis > 0} the ticker also releases
+ * the kept slabs and the kept empty superslab (down to what the budget covers) once they have been idle that
+ * long, so an idle process ends with nothing but its live blocks resident. A ping-pong reuses its kept slab
+ * long before that, so reaping costs at most one madvise per class per idle period.
+ *
  * <p>Concurrency: the handle's operations are thread-safe and re-check emptiness under the pool lock, so two
  * threads deciding at once at worst both ask for the same release and one gets 0 back. The policy's own state
  * is the learned class count and the pending prewarm count, both atomic.
@@ -41,6 +46,7 @@ final class LeanPolicy implements ReleasePolicy {
     private final LeanConfig config;
     private final Advice advice;
     private final long delayNanos;
+    private final long reapNanos;
     /** Number of size classes, learned from the prewarm calls and the handle; 0 until then. */
     private final AtomicInteger classCount = new AtomicInteger();
     /** Bit i set: the skipped prewarm of class i was counted. */
@@ -53,6 +59,7 @@ final class LeanPolicy implements ReleasePolicy {
         this.config = config;
         this.advice = config.decommit().advice();
         this.delayNanos = config.delayNanos();
+        this.reapNanos = config.reapNanos();
     }
 
     LeanConfig config() {
@@ -91,9 +98,9 @@ final class LeanPolicy implements ReleasePolicy {
         SizeClass sizeClass = slab.sizeClass();
         // Retire first: decommitting slabs of a superslab that is about to be unmapped would waste a madvise.
         if (superSlabEmpty) {
-            retire(sizeClass, 0, handle);
+            retire(sizeClass, keepSuperSlabs(sizeClass), 0, handle);
         }
-        decommit(sizeClass, 0, handle);
+        decommit(sizeClass, keepEmptyBytes(sizeClass), 0, handle);
     }
 
     @Override
@@ -104,8 +111,15 @@ final class LeanPolicy implements ReleasePolicy {
         }
         List<SizeClass> classes = handle.sizeClasses();
         for (SizeClass sizeClass : classes) {
-            retire(sizeClass, delayNanos, handle);
-            decommit(sizeClass, delayNanos, handle);
+            if (!config.immediate()) {
+                retire(sizeClass, keepSuperSlabs(sizeClass), delayNanos, handle);
+                decommit(sizeClass, keepEmptyBytes(sizeClass), delayNanos, handle);
+            }
+            if (config.reaps()) {
+                // the hysteresis is for a class in use; one idle this long gives its kept memory back too
+                retire(sizeClass, budgetSuperSlabs(sizeClass), reapNanos, handle);
+                decommit(sizeClass, 0, reapNanos, handle);
+            }
         }
     }
 
@@ -119,24 +133,28 @@ final class LeanPolicy implements ReleasePolicy {
         return config.keepSlabs() * sizeClass.slabBytes();
     }
 
-    /** Fully empty superslabs the class keeps mapped: what its budget covers, at least one. */
+    /** Fully empty superslabs the class keeps mapped while in use: what its budget covers, at least one. */
     int keepSuperSlabs(SizeClass sizeClass) {
-        long covered = residentBudget(sizeClass) / sizeClass.superSlabBytes();
-        return (int) Math.clamp(covered, 1, Integer.MAX_VALUE);
+        return Math.max(1, budgetSuperSlabs(sizeClass));
     }
 
-    private void retire(SizeClass sizeClass, long minIdleNanos, ReleaseHandle handle) {
-        int retired = handle.retireEmptySuperSlabs(sizeClass, keepSuperSlabs(sizeClass), minIdleNanos);
+    /** Fully empty superslabs the class's budget covers (possibly none). */
+    int budgetSuperSlabs(SizeClass sizeClass) {
+        return (int) Math.min(Integer.MAX_VALUE, residentBudget(sizeClass) / sizeClass.superSlabBytes());
+    }
+
+    private void retire(SizeClass sizeClass, int keep, long minIdleNanos, ReleaseHandle handle) {
+        int retired = handle.retireEmptySuperSlabs(sizeClass, keep, minIdleNanos);
         if (retired > 0) {
             handle.count(LeanOptions.COUNTER_RETIRE, retired);
         }
     }
 
-    private void decommit(SizeClass sizeClass, long minIdleNanos, ReleaseHandle handle) {
+    private void decommit(SizeClass sizeClass, long keepBytes, long minIdleNanos, ReleaseHandle handle) {
         if (!handle.decommitEnabled()) {
             return;
         }
-        long bytes = handle.decommitEmpty(sizeClass, keepEmptyBytes(sizeClass), minIdleNanos, advice);
+        long bytes = handle.decommitEmpty(sizeClass, keepBytes, minIdleNanos, advice);
         if (bytes > 0) {
             handle.count(LeanOptions.COUNTER_DECOMMIT, Math.max(1, bytes / sizeClass.slabBytes()));
             handle.count(LeanOptions.COUNTER_BYTES_DECOMMITTED, bytes);

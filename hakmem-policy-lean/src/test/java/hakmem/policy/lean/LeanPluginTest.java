@@ -34,14 +34,14 @@ class LeanPluginTest {
     }
 
     @Test
-    void leanDeclaresOnlyItsHysteresisOptionAndBalancedNone() {
-        assertThat(new LeanPlugin().options()).extracting(OptionSpec::name).containsExactly("lean.keep.slabs");
-        OptionSpec keep = new LeanPlugin().options().getFirst();
-        assertThat(keep.type()).isEqualTo(OptionSpec.Type.NUMBER);
-        assertThat(keep.defaultValue()).isEqualTo("1");
-        assertThat(keep.env()).isEqualTo("HAKMEM_LEAN_KEEP_SLABS");
+    void leanDeclaresItsHysteresisOptionsAndBalancedNone() {
+        List<OptionSpec> options = new LeanPlugin().options();
+        assertThat(options).extracting(OptionSpec::name).containsExactly("lean.keep.slabs", "lean.keep.idle.ms");
+        assertThat(options).allSatisfy(o -> assertThat(o.type()).isEqualTo(OptionSpec.Type.NUMBER));
+        assertThat(options).extracting(OptionSpec::defaultValue).containsExactly("1", "1000");
+        assertThat(options).extracting(OptionSpec::env).containsExactly("HAKMEM_LEAN_KEEP_SLABS", "HAKMEM_LEAN_KEEP_IDLE_MS");
         // core options (ss.mem.lean.*) are the core's: declaring them again would be a clash
-        assertThat(new LeanPlugin().options()).noneMatch(o -> o.name().startsWith("ss."));
+        assertThat(options).noneMatch(o -> o.name().startsWith("ss."));
         assertThat(new BalancedPlugin().options()).isEmpty();
     }
 
@@ -77,13 +77,13 @@ class LeanPluginTest {
     @Test
     void leanModuleBuildsTheConfigFromOptions() {
         LeanPolicy p = Policies.lean(Map.of("ss.mem.lean.decommit", "free", "ss.mem.lean.target.mb", "64",
-                "ss.mem.lean.delay.ms", "200", "lean.keep.slabs", "3"));
-        assertThat(p.config()).isEqualTo(new LeanConfig(Decommit.FREE, 64L << 20, 200, 3));
+                "ss.mem.lean.delay.ms", "200", "lean.keep.slabs", "3", "lean.keep.idle.ms", "5000"));
+        assertThat(p.config()).isEqualTo(new LeanConfig(Decommit.FREE, 64L << 20, 200, 3, 5000));
     }
 
     @Test
-    void leanDefaultsAreDontneedTenMegabytesNoDelayOneSlab() {
-        assertThat(Policies.lean(Map.of()).config()).isEqualTo(new LeanConfig(Decommit.DONTNEED, 10L << 20, 0, 1));
+    void leanDefaultsAreDontneedTenMegabytesNoDelayOneSlabForOneSecond() {
+        assertThat(Policies.lean(Map.of()).config()).isEqualTo(new LeanConfig(Decommit.DONTNEED, 10L << 20, 0, 1, 1000));
     }
 
     @Test

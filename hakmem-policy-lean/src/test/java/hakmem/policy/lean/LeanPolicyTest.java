@@ -190,8 +190,9 @@ class LeanPolicyTest {
         }
 
         @Test
-        void noTickerWithoutADelay() {
-            assertThat(Policies.lean(Map.of()).tickIntervalMillis()).isZero();
+        void withoutADelayTheTickerOnlyReapsAndWithoutReapingThereIsNone() {
+            assertThat(Policies.lean(Map.of()).tickIntervalMillis()).isEqualTo(250);
+            assertThat(Policies.lean(Map.of("lean.keep.idle.ms", "0")).tickIntervalMillis()).isZero();
         }
     }
 
@@ -230,10 +231,11 @@ class LeanPolicyTest {
     class Delayed {
 
         @ParameterizedTest
-        @CsvSource({"1,10", "20,10", "40,10", "200,50", "1000,250"})
-        void tickIsAQuarterOfTheDelayAndAtLeastTenMillis(long delay, long tick) {
-            assertThat(Policies.lean(Map.of("ss.mem.lean.delay.ms", Long.toString(delay))).tickIntervalMillis())
-                    .isEqualTo(tick);
+        @CsvSource({"1,1000,10", "20,1000,10", "40,1000,10", "200,1000,50", "1000,1000,250", "2000,1000,250",
+                "2000,0,500", "100,200,25"})
+        void tickIsAQuarterOfTheShortestWaitAndAtLeastTenMillis(long delay, long keepIdle, long tick) {
+            assertThat(Policies.lean(Map.of("ss.mem.lean.delay.ms", Long.toString(delay),
+                    "lean.keep.idle.ms", Long.toString(keepIdle))).tickIntervalMillis()).isEqualTo(tick);
         }
 
         @Test
@@ -299,6 +301,86 @@ class LeanPolicyTest {
                 h.slabReused(C3);
             }
             assertThat(h.madvises()).isZero();
+        }
+    }
+
+    @Nested
+    class Reaping {
+
+        @Test
+        void keptMemoryIdleForTheKeepTimeIsReleasedByTheTicker() {
+            LeanPolicy p = Policies.lean(Map.of());
+            FakeReleaseHandle h = Policies.handle();
+            h.superSlabEmptied(C12);
+            h.superSlabEmptied(C12);
+            p.onSlabEmpty(h.slabEmptied(C12), true, h);
+            p.onSlabEmpty(h.slabEmptied(C12), false, h);
+            assertThat(h.emptyCommittedBytes(C12)).isEqualTo(SLAB);
+            assertThat(h.emptySuperSlabCount(C12)).isEqualTo(1);
+
+            h.advanceMillis(999);
+            p.onTick(h);
+            assertThat(h.emptyCommittedBytes(C12)).as("not idle for a second yet").isEqualTo(SLAB);
+            assertThat(h.emptySuperSlabCount(C12)).isEqualTo(1);
+
+            h.advanceMillis(1);
+            p.onTick(h);
+            assertThat(h.emptyCommittedBytes(C12)).isZero();
+            assertThat(h.emptySuperSlabCount(C12)).as("the default budget covers no whole superslab").isZero();
+            assertThat(h.log()).contains("retire C12 keep=0 idle=1000000000",
+                    "decommitEmpty C12 keep=0 idle=1000000000 DONTNEED");
+            assertThat(h.counter("lean_decommit")).isEqualTo(2);
+            assertThat(h.counter("lean_retire")).isEqualTo(2);
+        }
+
+        @Test
+        void reapingKeepsTheSuperSlabsTheBudgetCovers() {
+            LeanPolicy p = Policies.lean(Map.of("ss.mem.lean.target.mb", "256"));
+            FakeReleaseHandle h = Policies.handle();
+            for (int i = 0; i < 6; i++) {
+                h.superSlabEmptied(C12);
+            }
+            h.advanceMillis(2_000);
+            p.onTick(h);
+            assertThat(h.emptySuperSlabCount(C12)).isEqualTo(4);
+        }
+
+        @Test
+        void aClassInUseKeepsItsSlabBecauseItIsNeverIdleForLong() {
+            LeanPolicy p = Policies.lean(Map.of());
+            FakeReleaseHandle h = Policies.handle();
+            for (int i = 0; i < 1_000; i++) {
+                p.onSlabEmpty(h.slabEmptied(C3), false, h);
+                h.advanceMillis(300);
+                p.onTick(h);
+                h.slabReused(C3);
+            }
+            assertThat(h.madvises()).isZero();
+        }
+
+        @Test
+        void withReapingOffTheKeptMemoryStaysUntilClose() {
+            LeanPolicy p = Policies.lean(Map.of("lean.keep.idle.ms", "0"));
+            FakeReleaseHandle h = Policies.handle();
+            h.superSlabEmptied(C12);
+            p.onSlabEmpty(h.slabEmptied(C12), true, h);
+            h.advanceMillis(3_600_000);
+            p.onTick(h); // the core never calls it with a 0 interval; even so it releases nothing kept
+            assertThat(h.emptyCommittedBytes(C12)).isEqualTo(SLAB);
+            assertThat(h.emptySuperSlabCount(C12)).isEqualTo(1);
+        }
+
+        @Test
+        void withADelayTheKeptMemoryWaitsForTheLongerOfDelayAndKeepTime() {
+            LeanPolicy p = Policies.lean(Map.of("ss.mem.lean.delay.ms", "3000", "lean.keep.idle.ms", "1000"));
+            FakeReleaseHandle h = Policies.handle();
+            p.onSlabEmpty(h.slabEmptied(C3), false, h);
+            h.advanceMillis(2_000);
+            p.onTick(h);
+            assertThat(h.emptyCommittedBytes(C3)).isEqualTo(SLAB);
+            h.advanceMillis(1_000);
+            p.onTick(h);
+            assertThat(h.emptyCommittedBytes(C3)).isZero();
         }
     }
 
