@@ -29,18 +29,18 @@ final class ClassPool {
     private final int sizeClass;
     private final OsLayer os;
     private final Stats stats;
-    private final PageMap pageMap;
+    private final HakmemAllocator allocator;
     private final ArrayDeque<Slab> committedEmpty = new ArrayDeque<>();
     private final PriorityQueue<Slab> clean = new PriorityQueue<>(Comparator.comparingLong((Slab s) -> s.start));
     private final List<SuperSlab> superSlabs = new ArrayList<>();
     private long committedSlabs;
 
-    ClassPool(SizeClass info, OsLayer os, Stats stats, PageMap pageMap) {
+    ClassPool(HakmemAllocator allocator, SizeClass info, OsLayer os, Stats stats) {
+        this.allocator = allocator;
         this.info = info;
         this.sizeClass = info.index();
         this.os = os;
         this.stats = stats;
-        this.pageMap = pageMap;
     }
 
     SizeClass info() {
@@ -96,11 +96,11 @@ final class ClassPool {
             os.unmap(base, SizeClasses.SUPERSLAB_BYTES);
             throw new OutOfMemoryError("hakmem: the OS returned an address above 2^48 (0x" + Long.toHexString(base) + ")");
         }
-        SuperSlab ss = new SuperSlab(base, sizeClass);
+        SuperSlab ss = new SuperSlab(allocator, base, sizeClass);
         for (Slab s : ss.slabs) {
             s.inPool = true;
             clean.add(s);
-            pageMap.set(s.start, s.length, s);
+            PageMap.set(s.start, s.length, s);
         }
         ss.inPool = ss.slabs.length;
         superSlabs.add(ss);
@@ -212,7 +212,7 @@ final class ClassPool {
             }
             s.inPool = false;
         }
-        pageMap.set(ss.base, SizeClasses.SUPERSLAB_BYTES, null);
+        PageMap.set(ss.base, SizeClasses.SUPERSLAB_BYTES, null);
         superSlabs.remove(ss);
         os.unmap(ss.base, SizeClasses.SUPERSLAB_BYTES);
         stats.add(Stat.SUPERSLABS, -1);
@@ -224,6 +224,7 @@ final class ClassPool {
         for (Iterator<SuperSlab> it = superSlabs.iterator(); it.hasNext(); ) {
             SuperSlab ss = it.next();
             it.remove();
+            PageMap.set(ss.base, SizeClasses.SUPERSLAB_BYTES, null);
             os.unmap(ss.base, SizeClasses.SUPERSLAB_BYTES);
             stats.add(Stat.SUPERSLABS, -1);
         }

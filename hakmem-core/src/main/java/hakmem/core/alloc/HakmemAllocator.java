@@ -47,13 +47,18 @@ public final class HakmemAllocator implements Allocator {
     private final StatsSink sink;
     private final boolean osStats;
     private final List<OptionValue> optionRows;
-    private final PageMap pageMap = new PageMap();
     private final ClassPool[] pools;
     private final List<SizeClass> classes;
     private final Handle handle = new Handle();
-    private final ThreadLocal<Heap> boundHeap = new ThreadLocal<>();
-    /** The heap of the most recent thread to bind while the previous one was gone: saves a ThreadLocal lookup. */
-    private Heap primary = UNBOUND;
+    private final ThreadLocal<Heap> boundHeap = ThreadLocal.withInitial(() -> UNBOUND);
+    /*
+     * The primary thread: the first thread to bind a heap while no live thread holds this role. Its lookup skips the
+     * ThreadLocal. The three fields are written together under heapLock, and only when the previous primary thread
+     * ended, so a thread that reads its own Thread in primaryThread reads its own heap in the other two.
+     */
+    private Thread primaryThread;
+    private Heap primaryHeap = UNBOUND;
+    private Slab[] primaryCurrent = UNBOUND.current;
     private final Object heapLock = new Object();
     private final List<Heap> bound = new ArrayList<>();
     private volatile Heap[] pooledHeaps = new Heap[0];
@@ -74,7 +79,7 @@ public final class HakmemAllocator implements Allocator {
         this.classes = SizeClasses.describe();
         this.pools = new ClassPool[SizeClasses.COUNT];
         for (int c = 0; c < pools.length; c++) {
-            pools[c] = new ClassPool(classes.get(c), os, stats, pageMap);
+            pools[c] = new ClassPool(this, classes.get(c), os, stats);
         }
         this.maxPooled = Math.max(2, Runtime.getRuntime().availableProcessors());
         try {
@@ -111,24 +116,24 @@ public final class HakmemAllocator implements Allocator {
 
     // ------------------------------------------------------------------ hot path
 
+    /** The calling thread's heap, or {@link #UNBOUND} (never null). */
     private Heap heapOf(Thread t) {
-        Heap h = primary;
-        return h.thread == t ? h : boundHeap.get();
+        return primaryThread == t ? primaryHeap : boundHeap.get();
     }
 
     @Override
     public long malloc(long size) {
         if ((size - 1) >>> 10 == 0) { // 1 <= size <= 1024
-            Heap h = heapOf(Thread.currentThread());
-            if (h != null) {
-                Slab s = h.current[61 - Long.numberOfLeadingZeros((size - 1) | 15)];
-                int i = s.freeHead;
-                if (i >= 0) {
-                    s.freeHead = s.next[i];
-                    s.state[i] = Slab.LIVE;
-                    s.used++;
-                    return s.start + i * s.blockSize;
-                }
+            Thread t = Thread.currentThread();
+            Slab[] current = primaryThread == t ? primaryCurrent : boundHeap.get().current;
+            Slab s = current[61 - Long.numberOfLeadingZeros((size - 1) | 15)];
+            int i = s.freeHead;
+            if (i >= 0) {
+                int[] meta = s.meta;
+                s.freeHead = meta[i] - 1;
+                meta[i] = Slab.LIVE;
+                s.used++;
+                return s.start + i * s.blockSize;
             }
         }
         return mallocSlow(size);
@@ -136,16 +141,17 @@ public final class HakmemAllocator implements Allocator {
 
     @Override
     public void free(long address) {
-        Slab s = pageMap.get(address);
+        Slab s = PageMap.get(address);
         if (s != null) {
-            Heap h = heapOf(Thread.currentThread());
-            if (s.owner == h) { // never true for NONE-owned slabs: heapOf never returns NONE
+            Thread t = Thread.currentThread();
+            Heap h = primaryThread == t ? primaryHeap : boundHeap.get();
+            if (s.owner == h) { // never true for pooled or large slabs (owner NONE) or unbound threads (UNBOUND)
                 long off = address - s.start;
                 int i = (int) ((off * s.magic) >>> 32);
-                if (i * s.blockSize == off && s.state[i] == Slab.LIVE) {
+                int[] meta = s.meta;
+                if (i * s.blockSize == off && meta[i] == Slab.LIVE) {
                     int head = s.freeHead;
-                    s.state[i] = Slab.FREE;
-                    s.next[i] = (short) head;
+                    meta[i] = head + 1;
                     s.freeHead = i;
                     if (--s.used == 0 | head < 0) {
                         h.afterFree(s);
@@ -174,7 +180,7 @@ public final class HakmemAllocator implements Allocator {
     private long allocSmall(int c) {
         Thread t = Thread.currentThread();
         Heap h = heapOf(t);
-        if (h != null) {
+        if (h != UNBOUND) {
             return h.alloc(c);
         }
         if (!t.isVirtual()) {
@@ -264,12 +270,19 @@ public final class HakmemAllocator implements Allocator {
             }
             bound.add(h);
             boundHeap.set(h);
-            Thread prev = primary.thread;
+            Thread prev = primaryThread;
             if (prev == null || !prev.isAlive()) {
-                primary = h;
+                setPrimaryLocked(t, h);
             }
             return h;
         }
+    }
+
+    private void setPrimaryLocked(Thread t, Heap h) {
+        primaryThread = null; // never pair a thread with another thread's heap, even transiently
+        primaryHeap = h;
+        primaryCurrent = h.current;
+        primaryThread = t;
     }
 
     /** Turns the heaps of ended platform threads into pooled heaps. */
@@ -281,8 +294,8 @@ public final class HakmemAllocator implements Allocator {
                 h.thread = null;
                 h.pooled = true;
                 addPooledLocked(h);
-                if (primary == h) {
-                    primary = UNBOUND;
+                if (primaryHeap == h) {
+                    setPrimaryLocked(null, UNBOUND);
                 }
             }
         }
@@ -319,6 +332,10 @@ public final class HakmemAllocator implements Allocator {
             throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " was not allocated by this allocator");
         }
         if (s.large) {
+            if (s.allocator != this) {
+                stats.increment(Stat.INVALID_FREES);
+                throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " was allocated by another allocator");
+            }
             freeLarge(s, address);
             return;
         }
@@ -328,13 +345,17 @@ public final class HakmemAllocator implements Allocator {
             throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " is not the start of a block (interior "
                     + "pointer into a " + s.blockSize + "-byte block)");
         }
-        Heap h = heapOf(Thread.currentThread());
-        if (h != null && s.owner == h) {
-            // our own slab but the block is not LIVE
-            throw doubleFree(address, s.state[i]);
+        if (s.allocator != this) {
+            stats.increment(Stat.INVALID_FREES);
+            throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " was allocated by another allocator");
         }
-        if (!s.casState(i, Slab.LIVE, Slab.REMOTE)) {
-            throw doubleFree(address, s.stateVolatile(i));
+        Heap h = heapOf(Thread.currentThread());
+        if (s.owner == h) {
+            // our own slab but the block is not LIVE
+            throw doubleFree(address, s.meta[i]);
+        }
+        if (!s.casMeta(i, Slab.LIVE, Slab.REMOTE)) {
+            throw doubleFree(address, s.metaVolatile(i));
         }
         // the block is ours to push now; its slab cannot change owner while it holds a LIVE or REMOTE block
         Heap owner = s.owner;
@@ -344,8 +365,8 @@ public final class HakmemAllocator implements Allocator {
         stats.increment(Stat.REMOTE_FREES);
     }
 
-    private RuntimeException doubleFree(long address, byte state) {
-        if (state == Slab.FREE || state == Slab.REMOTE) {
+    private RuntimeException doubleFree(long address, int meta) {
+        if (meta != Slab.LIVE) { // free, or freed by another thread and not yet collected
             stats.increment(Stat.DOUBLE_FREES);
             return new IllegalStateException("free: block 0x" + Long.toHexString(address) + " is already free (double free)");
         }
@@ -360,11 +381,11 @@ public final class HakmemAllocator implements Allocator {
             os.unmap(address, length);
             throw new OutOfMemoryError("hakmem: the OS returned an address above 2^48 for a block of " + size + " bytes");
         }
-        Slab s = new Slab(address, length);
-        pageMap.set(address, length, s);
+        Slab s = new Slab(this, address, length);
+        PageMap.set(address, length, s);
         stats.increment(Stat.LARGE_MAPPINGS);
         if (closed) { // close raced with us: give it back
-            pageMap.set(address, length, null);
+            PageMap.set(address, length, null);
             os.unmap(address, length);
             stats.add(Stat.LARGE_MAPPINGS, -1);
             throw closedException();
@@ -378,11 +399,11 @@ public final class HakmemAllocator implements Allocator {
             throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " is not the start of a block (interior "
                     + "pointer into a " + s.length + "-byte mapping)");
         }
-        if (!s.casState(0, Slab.LIVE, Slab.FREE)) {
+        if (!s.casMeta(0, Slab.LIVE, 0)) {
             stats.increment(Stat.DOUBLE_FREES);
             throw new IllegalStateException("free: block 0x" + Long.toHexString(address) + " is already free (double free)");
         }
-        pageMap.set(s.start, s.length, null);
+        PageMap.set(s.start, s.length, null);
         os.unmap(s.start, s.length);
         stats.add(Stat.LARGE_MAPPINGS, -1);
     }
@@ -457,7 +478,7 @@ public final class HakmemAllocator implements Allocator {
         long usable = usableSize(address);
         long n = Math.max(size, 1);
         boolean fits = n <= usable && (usable <= SizeClasses.MAX_SMALL
-                ? SizeClasses.mallocClass(n) == pageMap.get(address).sizeClass
+                ? SizeClasses.mallocClass(n) == PageMap.get(address).sizeClass
                 : n > SizeClasses.MAX_SMALL && n > usable / 2);
         if (fits) {
             return address;
@@ -471,19 +492,19 @@ public final class HakmemAllocator implements Allocator {
     @Override
     public long usableSize(long address) {
         checkOpen();
-        Slab s = pageMap.get(address);
-        if (s == null) {
+        Slab s = PageMap.get(address);
+        if (s == null || s.allocator != this) {
             stats.increment(Stat.INVALID_FREES);
             throw new IllegalArgumentException("usableSize: 0x" + Long.toHexString(address) + " was not allocated by this allocator");
         }
         if (s.large) {
-            if (address != s.start || s.stateVolatile(0) != Slab.LIVE) {
+            if (address != s.start || s.metaVolatile(0) != Slab.LIVE) {
                 throw notLive("usableSize", address, s);
             }
             return s.length;
         }
         int i = s.indexOf(address - s.start);
-        if (i < 0 || s.stateVolatile(i) != Slab.LIVE) {
+        if (i < 0 || s.metaVolatile(i) != Slab.LIVE) {
             throw notLive("usableSize", address, s);
         }
         return s.blockSize;
@@ -596,13 +617,13 @@ public final class HakmemAllocator implements Allocator {
             stats.add(Stat.HEAPS, -(bound.size() + pooledHeaps.length));
             bound.clear();
             pooledHeaps = new Heap[0];
-            primary = UNBOUND;
+            setPrimaryLocked(null, UNBOUND);
         }
-        pageMap.clear();
         for (ClassPool p : pools) {
             p.unmapAll();
         }
-        os.unmapAll(); // the large mappings
+        os.forEachMapping(PageMap::forget); // what is left are large mappings
+        os.unmapAll();
         stats.add(Stat.LARGE_MAPPINGS, -stats.get(Stat.LARGE_MAPPINGS));
         stats.add(Stat.SLABS_IN_USE, -stats.get(Stat.SLABS_IN_USE));
     }
@@ -665,8 +686,8 @@ public final class HakmemAllocator implements Allocator {
         @Override
         public boolean decommit(EmptySlab slab, Advice advice) {
             ClassPool p = poolOf(slab.sizeClass());
-            Slab s = pageMap.get(slab.address());
-            if (closed || s == null || s.large || s.start != slab.address() || s.sizeClass != slab.sizeClass().index()) {
+            Slab s = PageMap.get(slab.address());
+            if (closed || s == null || s.allocator != HakmemAllocator.this || s.large || s.start != slab.address() || s.sizeClass != slab.sizeClass().index()) {
                 return false;
             }
             return p.decommit(s, advice);

@@ -8,24 +8,24 @@ import java.lang.invoke.VarHandle;
  * All bookkeeping lives on the Java heap: the allocator never reads or writes a block's bytes on malloc or free,
  * so a use-after-free by the user cannot corrupt the free lists.
  *
- * <p>Block states ({@link #state}): {@link #FREE}, {@link #LIVE}, {@link #REMOTE} (freed by another thread, waiting
- * in the remote list for the owner to collect it).
+ * <p>Per block one int in {@link #meta}: a free block holds {@code next + 1} (its successor on the local free list,
+ * 0 at the end); a live block holds {@link #LIVE}; a block freed by another thread and waiting in the remote list holds
+ * {@link #REMOTE} {@code | (next + 1)}. One array serves state and both lists, so the hot path loads one array.
  *
  * <p>Ownership: a slab in use belongs to exactly one {@link Heap} ({@link #owner}); only the thread that holds that
  * heap touches {@link #freeHead}, {@link #used}, the partial-list links and the FREE/LIVE transitions. Any thread
- * may push a LIVE block onto the remote list: CAS its state LIVE -> REMOTE, link it through {@link #next}, CAS
- * {@link #remoteHead}. The pusher that turns the remote list from empty to non-empty also queues the slab on its
- * owner heap; the owner takes the whole list with one getAndSet. Each block is in at most one list at a time, so
- * {@link #next} serves both the local free list and the remote list.
+ * may push a LIVE block onto the remote list: CAS its entry LIVE -> REMOTE (this claims the block and catches a
+ * double free), link it, CAS {@link #remoteHead}. The pusher that turns the remote list from empty to non-empty also
+ * queues the slab on its owner heap; the owner takes the whole list with one getAndSet.
  */
 final class Slab {
 
-    static final byte FREE = 0;
-    static final byte LIVE = 1;
-    static final byte REMOTE = 2;
+    static final int LIVE = 0x4000_0000;
+    static final int REMOTE = 0x2000_0000;
+    static final int LINK_MASK = 0xFFFF;
 
     private static final VarHandle REMOTE_HEAD;
-    private static final VarHandle STATE = MethodHandles.arrayElementVarHandle(byte[].class);
+    private static final VarHandle META = MethodHandles.arrayElementVarHandle(int[].class);
 
     static {
         try {
@@ -45,13 +45,16 @@ final class Slab {
     final int sizeClass;
     final boolean large;
     final SuperSlab superSlab;
-    /** One entry more than {@link #capacity}: the extra one stays FREE, so a tail offset fails the LIVE check. */
-    final byte[] state;
-    final short[] next;
+    final HakmemAllocator allocator;
+    /** One entry more than {@link #capacity}: the extra one is never LIVE, so a tail offset fails the LIVE check. */
+    final int[] meta;
 
     // ---- owner state (the thread holding the owner heap) ----
-    /** The heap that owns the slab, or {@link Heap#NONE} while it sits in its class pool (or is large). */
-    volatile Heap owner = Heap.NONE;
+    /**
+     * The heap that owns the slab, or {@link Heap#NONE} while it sits in its class pool (or is large). Plain: it only
+     * changes while the slab holds no live block, and whoever frees a block learned of it after that change.
+     */
+    Heap owner = Heap.NONE;
     int freeHead = -1;
     int used;
     /** True while the slab is its heap's current slab or on its partial list. */
@@ -71,7 +74,8 @@ final class Slab {
     long emptySince;
 
     /** A slab of a size class. */
-    Slab(long start, int sizeClass, SuperSlab superSlab) {
+    Slab(HakmemAllocator allocator, long start, int sizeClass, SuperSlab superSlab) {
+        this.allocator = allocator;
         this.start = start;
         this.length = SizeClasses.SLAB_BYTES;
         this.blockSize = SizeClasses.BLOCK[sizeClass];
@@ -80,16 +84,16 @@ final class Slab {
         this.sizeClass = sizeClass;
         this.large = false;
         this.superSlab = superSlab;
-        this.state = new byte[capacity + 1];
-        this.next = new short[capacity + 1];
-        for (int i = 0; i < capacity; i++) {
-            next[i] = (short) (i + 1 < capacity ? i + 1 : -1);
+        this.meta = new int[capacity + 1];
+        for (int i = 0; i + 1 < capacity; i++) {
+            meta[i] = i + 2; // next = i + 1
         }
         this.freeHead = capacity > 0 ? 0 : -1;
     }
 
     /** A dedicated mapping for one large block. */
-    Slab(long start, long length) {
+    Slab(HakmemAllocator allocator, long start, long length) {
+        this.allocator = allocator;
         this.start = start;
         this.length = length;
         this.blockSize = length;
@@ -98,13 +102,12 @@ final class Slab {
         this.sizeClass = -1;
         this.large = true;
         this.superSlab = null;
-        this.state = new byte[] {LIVE};
-        this.next = new short[1];
+        this.meta = new int[] {LIVE};
     }
 
     /** The sentinel "no slab": never in the page map, never has a free block. */
     static Slab sentinel() {
-        return new Slab(0, 0);
+        return new Slab(null, 0, 0);
     }
 
     /** Block index of an offset that is a block start inside the slab, or -1. */
@@ -116,20 +119,20 @@ final class Slab {
         return i < capacity && i * blockSize == offset ? i : -1;
     }
 
-    boolean casState(int i, byte expect, byte update) {
-        return STATE.compareAndSet(state, i, expect, update);
+    boolean casMeta(int i, int expect, int update) {
+        return META.compareAndSet(meta, i, expect, update);
     }
 
-    byte stateVolatile(int i) {
-        return (byte) STATE.getVolatile(state, i);
+    int metaVolatile(int i) {
+        return (int) META.getVolatile(meta, i);
     }
 
-    /** Pushes block {@code i} onto the remote list; returns true if the list was empty before. */
+    /** Pushes block {@code i}, already claimed (REMOTE), onto the remote list; true if the list was empty before. */
     boolean pushRemote(int i) {
         int head;
         do {
             head = (int) REMOTE_HEAD.getVolatile(this);
-            next[i] = (short) head;
+            meta[i] = REMOTE | (head + 1);
         } while (!REMOTE_HEAD.compareAndSet(this, head, i));
         return head < 0;
     }

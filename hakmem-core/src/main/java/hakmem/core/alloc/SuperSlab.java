@@ -11,11 +11,11 @@ final class SuperSlab {
     int inPool;
     long emptySince;
 
-    SuperSlab(long base, int sizeClass) {
+    SuperSlab(HakmemAllocator allocator, long base, int sizeClass) {
         this.base = base;
         this.sizeClass = sizeClass;
         for (int i = 0; i < slabs.length; i++) {
-            slabs[i] = new Slab(base + ((long) i << SizeClasses.SLAB_SHIFT), sizeClass, this);
+            slabs[i] = new Slab(allocator, base + ((long) i << SizeClasses.SLAB_SHIFT), sizeClass, this);
         }
     }
 

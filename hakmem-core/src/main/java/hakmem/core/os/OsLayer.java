@@ -209,6 +209,11 @@ public final class OsLayer {
         }
     }
 
+    /** Calls {@code action} with the start and length of every mapping still owned. */
+    public void forEachMapping(java.util.function.BiConsumer<Long, Long> action) {
+        mappings.forEach(action);
+    }
+
     public int mappingCount() {
         return mappings.size();
     }
