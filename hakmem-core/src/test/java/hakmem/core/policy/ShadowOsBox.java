@@ -23,7 +23,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
  * and watches them. It keeps its own map of what is mapped and, from the test, the set of live blocks; any
  * madvise or munmap that touches a live block, or a range that is not mapped, is recorded as a violation.
  * That catches what content checks cannot: an {@code MADV_FREE} over live data leaves the bytes intact until
- * the kernel reclaims them, so only the call itself shows the bug.
+ * the kernel reclaims them, so only the call itself shows the bug. A call that would be a violation is not made
+ * (it returns {@code -EINVAL}): a broken core must fail the test, not corrupt the test JVM's own memory.
  */
 final class ShadowOsBox implements OsBox {
 
@@ -32,6 +33,7 @@ final class ShadowOsBox implements OsBox {
     private static final int MADV_DONTNEED = 4;
     private static final int MADV_FREE = 8;
     private static final int SC_PAGESIZE = 30;
+    private static final int EINVAL = 22;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
@@ -109,7 +111,9 @@ final class ShadowOsBox implements OsBox {
 
     @Override
     public int munmap(long address, long length) {
-        check("munmap", address, length);
+        if (!check("munmap", address, length)) {
+            return -EINVAL;
+        }
         synchronized (this) {
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment state = arena.allocate(CAPTURE);
@@ -128,7 +132,9 @@ final class ShadowOsBox implements OsBox {
 
     @Override
     public int madvise(long address, long length, Advice advice) {
-        check("madvise " + advice, address, length);
+        if (!check("madvise " + advice, address, length)) {
+            return -EINVAL;
+        }
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(CAPTURE);
             int flag = advice == Advice.FREE ? MADV_FREE : MADV_DONTNEED;
@@ -198,7 +204,8 @@ final class ShadowOsBox implements OsBox {
 
     // ---- bookkeeping ----
 
-    private void check(String what, long address, long length) {
+    /** Records a violation and returns false if the call must not be made (it would hit a live block or foreign memory). */
+    private boolean check(String what, long address, long length) {
         long end = address + length;
         String problem = null;
         if (address % PAGE != 0 || length <= 0 || length % PAGE != 0) {
@@ -220,7 +227,9 @@ final class ShadowOsBox implements OsBox {
             synchronized (this) {
                 violations.add(what + " [" + hex(address) + ", " + hex(end) + "): " + problem);
             }
+            return false;
         }
+        return true;
     }
 
     /** True if [start, end) lies wholly inside mapped memory (adjacent mappings count as one). */
