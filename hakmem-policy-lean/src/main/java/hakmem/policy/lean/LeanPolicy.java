@@ -51,7 +51,7 @@ final class LeanPolicy implements ReleasePolicy {
     private final AtomicInteger classCount = new AtomicInteger();
     /** Bit i set: the skipped prewarm of class i was counted. */
     private final AtomicInteger prewarmSkippedMask = new AtomicInteger();
-    /** Skipped prewarms not yet reported: prewarm time has no handle to count with. */
+    /** Skipped prewarms not yet reported (prewarm has no handle; onOpen reports them). */
     private final AtomicLong pendingPrewarmSkipped = new AtomicLong();
 
     @Inject
@@ -78,6 +78,11 @@ final class LeanPolicy implements ReleasePolicy {
             }
         }
         return 0;
+    }
+
+    @Override
+    public void onOpen(ReleaseHandle handle) {
+        learn(handle); // reports the prewarms skipped above at once
     }
 
     @Override
