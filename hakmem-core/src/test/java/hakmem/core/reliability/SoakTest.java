@@ -75,6 +75,12 @@ class SoakTest {
             f.put("resident_last_cycle", lastResident);
             f.put("resident_max", maxResident);
             f.put("resident_drift_pct", firstResident == 0 ? 0 : (lastResident - firstResident) * 100 / firstResident);
+            // after a warm-up of a tenth of the cycles: end vs start, as the long soak reports it
+            long warm = cycles.get(cycles.size() / 10)[0];
+            f.put("resident_after_warmup", warm);
+            f.put("resident_drift_after_warmup_pct", warm == 0 ? 0 : (lastResident - warm) * 100.0 / warm);
+            f.put("mapped_after_warmup", cycles.get(cycles.size() / 10)[1]);
+            f.put("mapped_last_cycle", cycles.get(cycles.size() - 1)[1]);
             f.put("mapped_first_cycle", firstMapped);
             f.put("mapped_max", maxMapped);
             f.put("resident_after_free_all", a.residentBytes());
