@@ -407,7 +407,7 @@ class AllocatorFuzzTest {
                 case 14, 15 -> data.consumeLong(32 * KiB + 1, MiB);
                 case 16 -> data.consumeLong(MiB + 1, 4 * MiB);
                 case 17, 18 -> {
-                    List<Long> b = ModelCheckProperties.boundaries();
+                    List<Long> b = ModelCheckTest.boundaries();
                     yield b.get(data.consumeInt(0, b.size() - 1));
                 }
                 default -> data.consumeInt(0, 3) == 0 ? data.consumeLong(0, 24 * MiB) : data.consumeLong(0, 64 * KiB);

@@ -38,8 +38,8 @@ import net.jqwik.api.state.Transformer;
  * <p>Tries per policy: {@code -Dhakmem.reliability.tries=N} (default 40); chain length
  * {@code -Dhakmem.reliability.steps=N} (default 60).
  */
-@AddLifecycleHook(value = ModelCheckProperties.Knobs.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
-class ModelCheckProperties {
+@AddLifecycleHook(value = ModelCheckTest.Knobs.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
+class ModelCheckTest {
 
     static final int TRIES = Reliability.knob("tries", 40);
     static final int STEPS = Reliability.knob("steps", 60);
@@ -102,7 +102,7 @@ class ModelCheckProperties {
         synchronized (CHAINS_PER_POLICY) {
             f.put("chains_per_policy", CHAINS_PER_POLICY);
         }
-        Reliability.recordFigures("ModelCheckProperties", f);
+        Reliability.recordFigures("ModelCheckTest", f);
     }
 
     private static void run(String policy, ActionChain<ModelState> chain) {
