@@ -202,6 +202,9 @@ class BadInputTest {
             long b = a.malloc(100 * KiB);
             a.free(b);
             expect(IllegalStateException.class, () -> a.free(b), "double free of a 100 KiB block", b);
+            // every call on the freed address gives the same answer as for a small block
+            expect(IllegalStateException.class, () -> a.realloc(b, 8), "realloc of a freed 100 KiB block", b);
+            expect(IllegalStateException.class, () -> a.usableSize(b), "usableSize of a freed 100 KiB block", b);
             usable(a, w, 200);
         }
     }
