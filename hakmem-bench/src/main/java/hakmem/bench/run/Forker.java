@@ -82,6 +82,12 @@ public final class Forker {
         cmd.addAll(jvmArgs);
         cmd.add("-p");
         cmd.add(modulePath);
+        String classPath = System.getProperty("java.class.path");
+        if (classPath != null && !classPath.isBlank()) {
+            // test JVMs keep some jars (e.g. ASM for Guice) on the class path; automatic modules read it
+            cmd.add("-cp");
+            cmd.add(classPath);
+        }
         cmd.add("--add-modules");
         cmd.add("ALL-MODULE-PATH");
         cmd.add("-m");
