@@ -1,0 +1,126 @@
+package hakmem.core;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.ProvisionException;
+import com.google.inject.util.Modules;
+import hakmem.api.Allocator;
+import hakmem.api.OptionValue;
+import hakmem.api.PolicyInfo;
+import hakmem.api.spi.AllocatorProvider;
+import hakmem.api.spi.OptionSource;
+import hakmem.api.spi.OptionSpec;
+import hakmem.api.spi.OptionValues;
+import hakmem.api.spi.OsBox;
+import hakmem.api.spi.ReleasePolicy;
+import hakmem.api.spi.StatsSink;
+import hakmem.core.alloc.HakmemAllocator;
+import hakmem.core.option.CoreOptions;
+import hakmem.core.option.OptionTable;
+import hakmem.core.os.OsLayer;
+import hakmem.core.policy.PolicyRegistry;
+import hakmem.core.stats.Stats;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * Bootstrap. At {@code open}: discover the policy plugins, resolve the option table through the bound option source,
+ * choose the policy (explicit id, then {@code hakmem.policy}, then the legacy gate {@code ss.mem.lean}, then
+ * {@code balanced}), then build the allocator's injector from the core's box modules (parent, overridable) and the
+ * chosen plugin's module (child). The choice is made before the policy's injector exists; modules hold no {@code if}.
+ */
+public final class HakmemProvider implements AllocatorProvider {
+
+    private static final System.Logger LOG = System.getLogger("hakmem");
+    static final String DEFAULT_POLICY = "balanced";
+
+    static {
+        // Guice's generated fast-classes live in an unnamed module and cannot reach classes of packages that are
+        // only opened (not exported) to Guice, as the core's and the policy plugins' are; plain reflection can.
+        // Set before Guice's first use; a value the user chose is kept.
+        if (System.getProperty("guice_bytecode_gen_option") == null) {
+            System.setProperty("guice_bytecode_gen_option", "DISABLED");
+        }
+    }
+
+    @Override
+    public Allocator open(String policyId, Map<String, String> options, List<Module> overrides) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(overrides, "overrides");
+        PolicyRegistry registry = PolicyRegistry.discover();
+        Injector boxes = boxes(overrides);
+        OptionTable.Resolved resolved = table(registry).resolve(boxes.getInstance(OptionSource.class), options);
+
+        String chosenBy;
+        String id;
+        if (policyId != null) {
+            id = policyId;
+            chosenBy = "the caller";
+        } else if (resolved.isSet(CoreOptions.POLICY)) {
+            id = resolved.text(CoreOptions.POLICY);
+            chosenBy = resolved.source(CoreOptions.POLICY);
+        } else if (resolved.isSet(CoreOptions.LEAN)) {
+            id = resolved.flag(CoreOptions.LEAN) ? "lean" : "speed";
+            chosenBy = "legacy gate " + resolved.source(CoreOptions.LEAN) + "=" + resolved.text(CoreOptions.LEAN);
+        } else {
+            id = DEFAULT_POLICY;
+            chosenBy = "default";
+        }
+        PolicyRegistry.Found found = registry.get(id, chosenBy);
+
+        Stats stats = new Stats(found.plugin().counters());
+        Injector injector;
+        ReleasePolicy policy;
+        try {
+            injector = boxes.createChildInjector(new AbstractModule() {
+                @Override
+                protected void configure() {
+                    bind(OptionValues.class).toInstance(resolved);
+                }
+            }, found.plugin().module());
+            policy = injector.getInstance(ReleasePolicy.class);
+        } catch (CreationException | ProvisionException e) {
+            throw new IllegalStateException("hakmem: policy '" + id + "' (" + found.module() + ") failed to start: "
+                    + e.getMessage(), e);
+        }
+        OsLayer os = new OsLayer(boxes.getInstance(OsBox.class), stats);
+        HakmemAllocator allocator = new HakmemAllocator(id, policy, os, stats, boxes.getInstance(StatsSink.class),
+                resolved.flag(CoreOptions.OS_STATS), resolved.rows());
+        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
+            LOG.log(System.Logger.Level.DEBUG, "hakmem: policy " + id + " (" + found.module() + ", chosen by " + chosenBy
+                    + "); options: " + resolved.rows().stream().map(r -> r.name() + "=" + r.value() + " [" + r.source() + "]")
+                    .collect(Collectors.joining(", ")));
+        }
+        return allocator;
+    }
+
+    @Override
+    public List<PolicyInfo> policies() {
+        return PolicyRegistry.discover().infos();
+    }
+
+    @Override
+    public List<OptionValue> options(Map<String, String> options) {
+        PolicyRegistry registry = PolicyRegistry.discover();
+        return table(registry).resolve(boxes(List.of()).getInstance(OptionSource.class), options).rows();
+    }
+
+    private static Injector boxes(List<Module> overrides) {
+        return Guice.createInjector(Modules.override(new BoxModule()).with(overrides));
+    }
+
+    private static OptionTable table(PolicyRegistry registry) {
+        OptionTable table = new OptionTable();
+        for (PolicyRegistry.Found f : registry.all()) {
+            for (OptionSpec spec : f.plugin().options()) {
+                table.add(spec, f.plugin().id());
+            }
+        }
+        return table;
+    }
+}

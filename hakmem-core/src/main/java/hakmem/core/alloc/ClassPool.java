@@ -1,0 +1,235 @@
+package hakmem.core.alloc;
+
+import hakmem.api.spi.Advice;
+import hakmem.api.spi.EmptySlab;
+import hakmem.api.spi.SizeClass;
+import hakmem.core.os.OsLayer;
+import hakmem.core.stats.Stat;
+import hakmem.core.stats.Stats;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * The superslabs of one size class and its slabs that hold no block. Shared by all heaps; every method takes this
+ * pool's lock (slow path only: a heap comes here once per slab, not per block).
+ *
+ * <p>Empty slabs are either committed (they held data since they were last decommitted: reusing them is free) or
+ * clean (never touched, or decommitted). Refill prefers the most recently emptied committed slab (its pages are
+ * hot), then the clean slab with the lowest address, so that superslabs fill in order and late ones can empty.
+ */
+final class ClassPool {
+
+    private final SizeClass info;
+    private final int sizeClass;
+    private final OsLayer os;
+    private final Stats stats;
+    private final HakmemAllocator allocator;
+    private final ArrayDeque<Slab> committedEmpty = new ArrayDeque<>();
+    private final PriorityQueue<Slab> clean = new PriorityQueue<>(Comparator.comparingLong((Slab s) -> s.start));
+    private final List<SuperSlab> superSlabs = new ArrayList<>();
+    private long committedSlabs;
+
+    ClassPool(HakmemAllocator allocator, SizeClass info, OsLayer os, Stats stats) {
+        this.allocator = allocator;
+        this.info = info;
+        this.sizeClass = info.index();
+        this.os = os;
+        this.stats = stats;
+    }
+
+    SizeClass info() {
+        return info;
+    }
+
+    /** Hands an empty slab to {@code heap}, mapping a new superslab if none is left. */
+    synchronized Slab acquire(Heap heap) {
+        Slab s = committedEmpty.pollLast();
+        if (s == null) {
+            s = clean.poll();
+            if (s == null) {
+                mapSuperSlab();
+                s = clean.poll();
+            }
+            s.committed = true;
+            committedSlabs++;
+        }
+        s.inPool = false;
+        s.superSlab.inPool--;
+        s.listed = true;
+        s.owner = heap;
+        stats.increment(Stat.SLABS_IN_USE);
+        stats.increment(Stat.SLABS_CARVED);
+        return s;
+    }
+
+    /**
+     * Takes back a slab that holds no block.
+     *
+     * @return true if its whole superslab is now empty
+     */
+    synchronized boolean release(Slab s, long now) {
+        assert s.used == 0 && !s.inPool;
+        s.owner = Heap.NONE;
+        s.listed = false;
+        s.inPool = true;
+        s.emptySince = now;
+        committedEmpty.addLast(s);
+        stats.add(Stat.SLABS_IN_USE, -1);
+        SuperSlab ss = s.superSlab;
+        ss.inPool++;
+        if (ss.empty()) {
+            ss.emptySince = now;
+            return true;
+        }
+        return false;
+    }
+
+    private SuperSlab mapSuperSlab() {
+        long base = os.map(SizeClasses.SUPERSLAB_BYTES, SizeClasses.SUPERSLAB_BYTES, "a " + info.name() + " superslab");
+        if (!PageMap.indexable(base, SizeClasses.SUPERSLAB_BYTES)) {
+            os.unmap(base, SizeClasses.SUPERSLAB_BYTES);
+            throw new OutOfMemoryError("hakmem: the OS returned an address above 2^48 (0x" + Long.toHexString(base) + ")");
+        }
+        SuperSlab ss = new SuperSlab(allocator, base, sizeClass);
+        for (Slab s : ss.slabs) {
+            s.inPool = true;
+            clean.add(s);
+            PageMap.set(s.start, s.length, s);
+        }
+        ss.inPool = ss.slabs.length;
+        superSlabs.add(ss);
+        stats.increment(Stat.SUPERSLABS);
+        return ss;
+    }
+
+    /** Maps {@code n} superslabs and touches every page so they are resident (prewarm). */
+    synchronized void prewarm(int n) {
+        long page = os.pageSize();
+        MemorySegment all = HakmemAllocator.ALL;
+        for (int k = 0; k < n; k++) {
+            SuperSlab ss = mapSuperSlab();
+            for (long a = ss.base; a < ss.base + SizeClasses.SUPERSLAB_BYTES; a += page) {
+                all.set(ValueLayout.JAVA_BYTE, a, (byte) 0);
+            }
+            for (Slab s : ss.slabs) {
+                clean.remove(s);
+                s.committed = true;
+                s.emptySince = System.nanoTime();
+                committedEmpty.addLast(s);
+                committedSlabs++;
+            }
+            stats.increment(Stat.SUPERSLABS_PREWARMED);
+        }
+    }
+
+    synchronized long emptyCommittedBytes() {
+        return committedEmpty.size() * SizeClasses.SLAB_BYTES;
+    }
+
+    synchronized long committedBytes() {
+        return committedSlabs * SizeClasses.SLAB_BYTES;
+    }
+
+    synchronized List<EmptySlab> emptySlabs() {
+        List<EmptySlab> out = new ArrayList<>(committedEmpty.size() + clean.size());
+        for (Slab s : committedEmpty) {
+            out.add(new EmptySlab(info, s.start, s.length, s.emptySince, true));
+        }
+        List<Slab> cleanSorted = new ArrayList<>(clean);
+        cleanSorted.sort(Comparator.comparingLong((Slab s) -> s.emptySince));
+        for (Slab s : cleanSorted) {
+            out.add(new EmptySlab(info, s.start, s.length, s.emptySince, false));
+        }
+        out.sort(Comparator.comparingLong(EmptySlab::emptySinceNanos));
+        return out;
+    }
+
+    /** Decommits the longest-empty committed slabs idle at least {@code minIdle} until {@code keepBytes} remain. */
+    synchronized long decommitEmpty(long keepBytes, long minIdleNanos, Advice advice, long now) {
+        long done = 0;
+        while (committedEmpty.size() * SizeClasses.SLAB_BYTES > keepBytes) {
+            Slab s = committedEmpty.peekFirst();
+            if (now - s.emptySince < minIdleNanos || !decommitLocked(s, advice)) {
+                break;
+            }
+            done += s.length;
+        }
+        return done;
+    }
+
+    /** Decommits one slab if it is still empty and committed. */
+    synchronized boolean decommit(Slab s, Advice advice) {
+        return s.inPool && s.committed && decommitLocked(s, advice);
+    }
+
+    private boolean decommitLocked(Slab s, Advice advice) {
+        if (!os.decommit(s.start, s.length, advice)) {
+            return false;
+        }
+        committedEmpty.remove(s);
+        s.committed = false;
+        clean.add(s);
+        committedSlabs--;
+        stats.increment(Stat.SLABS_DECOMMITTED);
+        stats.add(Stat.BYTES_DECOMMITTED, s.length);
+        return true;
+    }
+
+    /** Unmaps empty superslabs idle at least {@code minIdle}, keeping the {@code keep} most recently emptied. */
+    synchronized int retireEmpty(int keep, long minIdleNanos, long now) {
+        List<SuperSlab> candidates = new ArrayList<>();
+        int emptyTotal = 0;
+        for (SuperSlab ss : superSlabs) {
+            if (ss.empty()) {
+                emptyTotal++;
+                if (now - ss.emptySince >= minIdleNanos) {
+                    candidates.add(ss);
+                }
+            }
+        }
+        // keep the most recently emptied ones: retire the oldest first
+        candidates.sort(Comparator.comparingLong((SuperSlab ss) -> ss.emptySince));
+        int retire = Math.min(candidates.size(), Math.max(0, emptyTotal - Math.max(0, keep)));
+        for (int i = 0; i < retire; i++) {
+            retireLocked(candidates.get(i));
+        }
+        return retire;
+    }
+
+    private void retireLocked(SuperSlab ss) {
+        for (Slab s : ss.slabs) {
+            if (s.committed) {
+                committedEmpty.remove(s);
+                committedSlabs--;
+            } else {
+                clean.remove(s);
+            }
+            s.inPool = false;
+        }
+        PageMap.set(ss.base, SizeClasses.SUPERSLAB_BYTES, null);
+        superSlabs.remove(ss);
+        os.unmap(ss.base, SizeClasses.SUPERSLAB_BYTES);
+        stats.add(Stat.SUPERSLABS, -1);
+        stats.increment(Stat.SUPERSLABS_RETIRED);
+    }
+
+    /** Unmaps every superslab (close). */
+    synchronized void unmapAll() {
+        for (Iterator<SuperSlab> it = superSlabs.iterator(); it.hasNext(); ) {
+            SuperSlab ss = it.next();
+            it.remove();
+            PageMap.set(ss.base, SizeClasses.SUPERSLAB_BYTES, null);
+            os.unmap(ss.base, SizeClasses.SUPERSLAB_BYTES);
+            stats.add(Stat.SUPERSLABS, -1);
+        }
+        committedEmpty.clear();
+        clean.clear();
+        committedSlabs = 0;
+    }
+}

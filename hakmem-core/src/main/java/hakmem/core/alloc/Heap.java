@@ -1,0 +1,169 @@
+package hakmem.core.alloc;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A thread heap: per size class a current slab and a list of partial slabs, used without locks or atomics by the
+ * one thread that holds the heap.
+ *
+ * <p>A heap is either <em>bound</em> to a live platform thread ({@link #thread} is that thread, found through the
+ * allocator's thread-local or its primary-thread cache), or <em>pooled</em> ({@link #pooled}): then any thread may
+ * use it while holding {@link #lock}. Virtual threads allocate from pooled heaps, so there is no heap per virtual
+ * thread. When a bound thread ends, its heap becomes pooled (nothing is lost: its slabs stay owned by the heap and
+ * the next user collects their remote frees), and a new platform thread adopts a pooled heap before creating one.
+ */
+final class Heap {
+
+    /** The owner of slabs that no heap owns (pooled slabs, large blocks). Never bound, never used. */
+    static final Heap NONE = new Heap(null);
+
+    private static final VarHandle QUEUE;
+
+    static {
+        try {
+            QUEUE = MethodHandles.lookup().findVarHandle(Heap.class, "queue", Slab.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final HakmemAllocator allocator;
+    /** The bound platform thread; null while pooled. Written only by the binding thread under the allocator's lock. */
+    Thread thread;
+    volatile boolean pooled;
+    final ReentrantLock lock = new ReentrantLock();
+    final Slab[] current;
+    final Slab[] partial;
+    @SuppressWarnings("unused") // accessed through QUEUE
+    private volatile Slab queue;
+
+    Heap(HakmemAllocator allocator) {
+        this.allocator = allocator;
+        this.current = new Slab[SizeClasses.COUNT];
+        this.partial = new Slab[SizeClasses.COUNT];
+        java.util.Arrays.fill(current, HakmemAllocator.NO_SLAB);
+    }
+
+    /** Allocates a block of class {@code c} (the slow path of malloc). */
+    long alloc(int c) {
+        Slab s = current[c];
+        if (s.freeHead < 0) {
+            s = refill(c);
+        }
+        int i = s.freeHead;
+        s.freeHead = s.meta[i] - 1;
+        s.meta[i] = Slab.LIVE;
+        s.used++;
+        return s.start + i * s.blockSize;
+    }
+
+    private Slab refill(int c) {
+        collectRemote();
+        Slab s = current[c];
+        if (s.freeHead >= 0) {
+            return s;
+        }
+        if (s != HakmemAllocator.NO_SLAB) {
+            s.listed = false; // full: it rejoins the partial list when one of its blocks is freed
+        }
+        Slab p = partial[c];
+        if (p != null) {
+            unlinkPartial(p);
+            p.listed = true;
+        } else {
+            p = allocator.pool(c).acquire(this);
+        }
+        current[c] = p;
+        return p;
+    }
+
+    /** The owner's bookkeeping after a free made a full slab non-full or a slab empty. */
+    void afterFree(Slab s) {
+        if (!s.listed) {
+            linkPartial(s);
+        }
+        if (s.used == 0 && current[s.sizeClass] != s) {
+            unlinkPartial(s);
+            allocator.releaseEmpty(s);
+        }
+    }
+
+    private void linkPartial(Slab s) {
+        s.listed = true;
+        Slab head = partial[s.sizeClass];
+        s.prevPartial = null;
+        s.nextPartial = head;
+        if (head != null) {
+            head.prevPartial = s;
+        }
+        partial[s.sizeClass] = s;
+    }
+
+    private void unlinkPartial(Slab s) {
+        if (s.prevPartial != null) {
+            s.prevPartial.nextPartial = s.nextPartial;
+        } else if (partial[s.sizeClass] == s) {
+            partial[s.sizeClass] = s.nextPartial;
+        }
+        if (s.nextPartial != null) {
+            s.nextPartial.prevPartial = s.prevPartial;
+        }
+        s.prevPartial = null;
+        s.nextPartial = null;
+    }
+
+    /** Queues a slab that just received its first pending remote free (any thread). */
+    void enqueue(Slab s) {
+        Slab head;
+        do {
+            head = (Slab) QUEUE.getVolatile(this);
+            s.nextQueued = head;
+        } while (!QUEUE.compareAndSet(this, head, s));
+    }
+
+    boolean hasQueued() {
+        return QUEUE.getVolatile(this) != null;
+    }
+
+    /** Moves every pending remote free back to its slab's free list (owner only). */
+    void collectRemote() {
+        if (QUEUE.getVolatile(this) == null) {
+            return;
+        }
+        Slab s = (Slab) QUEUE.getAndSet(this, (Slab) null);
+        while (s != null) {
+            // read the link before emptying the remote list: once it is empty a pusher may queue s again
+            Slab nextInQueue = s.nextQueued;
+            s.nextQueued = null;
+            collect(s);
+            s = nextInQueue;
+        }
+    }
+
+    private void collect(Slab s) {
+        int i = s.takeRemote();
+        int n = 0;
+        int head = s.freeHead;
+        while (i >= 0) {
+            int nx = (s.meta[i] & Slab.LINK_MASK) - 1;
+            s.meta[i] = head + 1;
+            head = i;
+            n++;
+            i = nx;
+        }
+        s.freeHead = head;
+        s.used -= n;
+        if (n > 0) {
+            afterFree(s);
+        }
+    }
+
+    /** Forgets every slab (close). */
+    void reset() {
+        java.util.Arrays.fill(current, HakmemAllocator.NO_SLAB);
+        java.util.Arrays.fill(partial, null);
+        QUEUE.setVolatile(this, (Slab) null);
+    }
+}

@@ -1,0 +1,63 @@
+package hakmem.core.alloc;
+
+/**
+ * Finds the slab that owns an address in O(1): a two-level radix table of 64 KiB units covering a 48-bit address
+ * space (root indexed by bits 47..32, leaves by bits 31..16). Superslabs are 2 MiB aligned and dedicated mappings
+ * 64 KiB aligned, so every unit belongs to at most one slab. A lookup never touches the memory at the address, so a
+ * foreign or stale address is answered safely.
+ *
+ * <p>The table is one per JVM (addresses are unique across allocators; each slab names its allocator), so its root
+ * is a static final array the JIT treats as a constant: a lookup is two dependent loads.
+ *
+ * <p>Concurrency: writes happen under the class lock. Reads are plain: a legitimate free reaches the entry through
+ * the happens-before edge that handed the block to the caller; a racy bogus lookup sees either null or a slab whose
+ * geometry fields are final.
+ */
+final class PageMap {
+
+    private static final int LEAF_BITS = 16;
+    private static final int ROOT_BITS = 16;
+    private static final int UNIT_SHIFT = SizeClasses.SLAB_SHIFT;
+    private static final int SPAN_SHIFT = UNIT_SHIFT + LEAF_BITS;
+    private static final int LEAF_MASK = (1 << LEAF_BITS) - 1;
+
+    private static final Slab[][] ROOT = new Slab[1 << ROOT_BITS][];
+
+    private PageMap() {
+    }
+
+    static Slab get(long address) {
+        long r = address >>> SPAN_SHIFT;
+        if (r >= (1 << ROOT_BITS)) {
+            return null;
+        }
+        Slab[] leaf = ROOT[(int) r];
+        return leaf == null ? null : leaf[(int) (address >>> UNIT_SHIFT) & LEAF_MASK];
+    }
+
+    /** True if the table can index {@code [address, address + length)}. */
+    static boolean indexable(long address, long length) {
+        return address > 0 && ((address + length - 1) >>> (SPAN_SHIFT + ROOT_BITS)) == 0;
+    }
+
+    /** Forgets {@code [address, address + length)}. */
+    static void forget(long address, long length) {
+        set(address, length, null);
+    }
+
+    /** Points every unit of {@code [address, address + length)} at {@code slab} (null: forget them). */
+    static synchronized void set(long address, long length, Slab slab) {
+        for (long a = address; a < address + length; a += 1L << UNIT_SHIFT) {
+            int r = (int) (a >>> SPAN_SHIFT);
+            Slab[] leaf = ROOT[r];
+            if (leaf == null) {
+                if (slab == null) {
+                    continue;
+                }
+                leaf = new Slab[1 << LEAF_BITS];
+                ROOT[r] = leaf;
+            }
+            leaf[(int) (a >>> UNIT_SHIFT) & LEAF_MASK] = slab;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package hakmem.core.alloc;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A 64 KiB slab of one size class, or (when {@link #large}) one dedicated mapping holding a single block.
+ * All bookkeeping lives on the Java heap: the allocator never reads or writes a block's bytes on malloc or free,
+ * so a use-after-free by the user cannot corrupt the free lists.
+ *
+ * <p>Per block one int in {@link #meta}: a free block holds {@code next + 1} (its successor on the local free list,
+ * 0 at the end); a live block holds {@link #LIVE}; a block freed by another thread and waiting in the remote list holds
+ * {@link #REMOTE} {@code | (next + 1)}. One array serves state and both lists, so the hot path loads one array.
+ *
+ * <p>Ownership: a slab in use belongs to exactly one {@link Heap} ({@link #owner}); only the thread that holds that
+ * heap touches {@link #freeHead}, {@link #used}, the partial-list links and the FREE/LIVE transitions. Any thread
+ * may push a LIVE block onto the remote list: CAS its entry LIVE -> REMOTE (this claims the block and catches a
+ * double free), link it, CAS {@link #remoteHead}. The pusher that turns the remote list from empty to non-empty also
+ * queues the slab on its owner heap; the owner takes the whole list with one getAndSet.
+ */
+final class Slab {
+
+    static final int LIVE = 0x4000_0000;
+    static final int REMOTE = 0x2000_0000;
+    static final int LINK_MASK = 0xFFFF;
+
+    private static final VarHandle REMOTE_HEAD;
+    private static final VarHandle META = MethodHandles.arrayElementVarHandle(int[].class);
+
+    static {
+        try {
+            REMOTE_HEAD = MethodHandles.lookup().findVarHandle(Slab.class, "remoteHead", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    // ---- geometry: final, safe to read racily ----
+    final long start;
+    final long length;
+    final long blockSize;
+    /** ceil(2^32 / blockSize): offset * magic >>> 32 == offset / blockSize for every offset < 64 KiB. */
+    final long magic;
+    final int capacity;
+    final int sizeClass;
+    final boolean large;
+    final SuperSlab superSlab;
+    final HakmemAllocator allocator;
+    /** One entry more than {@link #capacity}: the extra one is never LIVE, so a tail offset fails the LIVE check. */
+    final int[] meta;
+
+    // ---- owner state (the thread holding the owner heap) ----
+    /**
+     * The heap that owns the slab, or {@link Heap#NONE} while it sits in its class pool (or is large). Plain: it only
+     * changes while the slab holds no live block, and whoever frees a block learned of it after that change.
+     */
+    Heap owner = Heap.NONE;
+    int freeHead = -1;
+    int used;
+    /** True while the slab is its heap's current slab or on its partial list. */
+    boolean listed;
+    Slab prevPartial;
+    Slab nextPartial;
+
+    // ---- remote frees ----
+    @SuppressWarnings("unused") // accessed through REMOTE_HEAD
+    private volatile int remoteHead = -1;
+    /** Link in the owner heap's queue of slabs with remote frees; written by the pusher before it publishes. */
+    Slab nextQueued;
+
+    // ---- class pool state (guarded by the pool's lock) ----
+    boolean inPool;
+    boolean committed;
+    long emptySince;
+
+    /** A slab of a size class. */
+    Slab(HakmemAllocator allocator, long start, int sizeClass, SuperSlab superSlab) {
+        this.allocator = allocator;
+        this.start = start;
+        this.length = SizeClasses.SLAB_BYTES;
+        this.blockSize = SizeClasses.BLOCK[sizeClass];
+        this.magic = ((1L << 32) + blockSize - 1) / blockSize;
+        this.capacity = (int) (SizeClasses.SLAB_BYTES / blockSize);
+        this.sizeClass = sizeClass;
+        this.large = false;
+        this.superSlab = superSlab;
+        this.meta = new int[capacity + 1];
+        for (int i = 0; i + 1 < capacity; i++) {
+            meta[i] = i + 2; // next = i + 1
+        }
+        this.freeHead = capacity > 0 ? 0 : -1;
+    }
+
+    /** A dedicated mapping for one large block. */
+    Slab(HakmemAllocator allocator, long start, long length) {
+        this.allocator = allocator;
+        this.start = start;
+        this.length = length;
+        this.blockSize = length;
+        this.magic = 0;
+        this.capacity = 1;
+        this.sizeClass = -1;
+        this.large = true;
+        this.superSlab = null;
+        this.meta = new int[] {LIVE};
+    }
+
+    /** The sentinel "no slab": never in the page map, never has a free block. */
+    static Slab sentinel() {
+        return new Slab(null, 0, 0);
+    }
+
+    /** Block index of an offset that is a block start inside the slab, or -1. */
+    int indexOf(long offset) {
+        if (offset < 0 || offset >= SizeClasses.SLAB_BYTES) {
+            return -1;
+        }
+        int i = (int) ((offset * magic) >>> 32);
+        return i < capacity && i * blockSize == offset ? i : -1;
+    }
+
+    boolean casMeta(int i, int expect, int update) {
+        return META.compareAndSet(meta, i, expect, update);
+    }
+
+    int metaVolatile(int i) {
+        return (int) META.getVolatile(meta, i);
+    }
+
+    /** Pushes block {@code i}, already claimed (REMOTE), onto the remote list; true if the list was empty before. */
+    boolean pushRemote(int i) {
+        int head;
+        do {
+            head = (int) REMOTE_HEAD.getVolatile(this);
+            meta[i] = REMOTE | (head + 1);
+        } while (!REMOTE_HEAD.compareAndSet(this, head, i));
+        return head < 0;
+    }
+
+    /** Takes the whole remote list (owner only). */
+    int takeRemote() {
+        return (int) REMOTE_HEAD.getAndSet(this, -1);
+    }
+
+    boolean hasRemote() {
+        return (int) REMOTE_HEAD.getVolatile(this) >= 0;
+    }
+}

@@ -1,0 +1,100 @@
+package hakmem.core.stats;
+
+import hakmem.api.AllocatorStats;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The stats box: the values of {@link Stat} plus the counters a policy plugin declares. Updated on slow paths only
+ * (the malloc/free fast path counts nothing), so plain atomics are cheap enough.
+ */
+public final class Stats {
+
+    private final AtomicLong[] current = new AtomicLong[Stat.values().length];
+    private final AtomicLong[] peak = new AtomicLong[Stat.values().length];
+    private final LongAdder[] total = new LongAdder[Stat.values().length];
+    private final Map<String, LongAdder> extra = new LinkedHashMap<>();
+
+    public Stats(List<String> extraCounters) {
+        for (int i = 0; i < current.length; i++) {
+            current[i] = new AtomicLong();
+            peak[i] = new AtomicLong();
+            total[i] = new LongAdder();
+        }
+        for (String name : extraCounters) {
+            if (!name.matches("[a-z0-9_]+")) {
+                throw new IllegalArgumentException("counter name must be snake_case: '" + name + "'");
+            }
+            for (Stat s : Stat.values()) {
+                if (s.statName().equals(name)) {
+                    throw new IllegalArgumentException("counter '" + name + "' clashes with a core statistic");
+                }
+            }
+            if (extra.put(name, new LongAdder()) != null) {
+                throw new IllegalArgumentException("counter '" + name + "' declared twice");
+            }
+        }
+    }
+
+    /** Adds to a counter, or to a count's current value (and total, for positive deltas). */
+    public void add(Stat stat, long delta) {
+        int i = stat.ordinal();
+        if (stat.kind() == Stat.Kind.COUNTER) {
+            total[i].add(delta);
+            return;
+        }
+        long now = current[i].addAndGet(delta);
+        if (delta > 0) {
+            total[i].add(delta);
+            AtomicLong p = peak[i];
+            long seen;
+            while (now > (seen = p.get()) && !p.compareAndSet(seen, now)) {
+                // retry: another thread raised the peak concurrently
+            }
+        }
+    }
+
+    public void increment(Stat stat) {
+        add(stat, 1);
+    }
+
+    /** Sets a flag counter to 1 (idempotent). */
+    public void flag(Stat stat) {
+        if (total[stat.ordinal()].sum() == 0) {
+            total[stat.ordinal()].increment();
+        }
+    }
+
+    public long get(Stat stat) {
+        return stat.kind() == Stat.Kind.COUNTER ? total[stat.ordinal()].sum() : current[stat.ordinal()].get();
+    }
+
+    /** Adds to a plugin-declared counter. */
+    public void addExtra(String name, long delta) {
+        LongAdder a = extra.get(name);
+        if (a == null) {
+            throw new IllegalArgumentException("unknown counter '" + name + "'; declared: " + extra.keySet());
+        }
+        a.add(delta);
+    }
+
+    public AllocatorStats snapshot(String policy) {
+        List<AllocatorStats.Count> counts = new ArrayList<>();
+        List<AllocatorStats.Counter> counters = new ArrayList<>();
+        for (Stat s : Stat.values()) {
+            int i = s.ordinal();
+            if (s.kind() == Stat.Kind.COUNT) {
+                long cur = current[i].get();
+                counts.add(new AllocatorStats.Count(s.statName(), cur, Math.max(cur, peak[i].get()), total[i].sum()));
+            } else {
+                counters.add(new AllocatorStats.Counter(s.statName(), total[i].sum()));
+            }
+        }
+        extra.forEach((name, v) -> counters.add(new AllocatorStats.Counter(name, v.sum())));
+        return new AllocatorStats(AllocatorStats.FORMAT_VERSION, policy, counts, counters);
+    }
+}
