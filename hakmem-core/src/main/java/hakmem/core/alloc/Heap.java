@@ -35,7 +35,10 @@ final class Heap {
     volatile boolean pooled;
     final ReentrantLock lock = new ReentrantLock();
     final Slab[] current;
+    /** Per class, the oldest partial slab (refill takes it: it had the most time to gather free blocks). */
     final Slab[] partial;
+    /** Per class, the newest partial slab (a slab that leaves the full state joins here). */
+    final Slab[] partialTail;
     @SuppressWarnings("unused") // accessed through QUEUE
     private volatile Slab queue;
 
@@ -43,6 +46,7 @@ final class Heap {
         this.allocator = allocator;
         this.current = new Slab[SizeClasses.COUNT];
         this.partial = new Slab[SizeClasses.COUNT];
+        this.partialTail = new Slab[SizeClasses.COUNT];
         java.util.Arrays.fill(current, HakmemAllocator.NO_SLAB);
     }
 
@@ -92,23 +96,29 @@ final class Heap {
 
     private void linkPartial(Slab s) {
         s.listed = true;
-        Slab head = partial[s.sizeClass];
-        s.prevPartial = null;
-        s.nextPartial = head;
-        if (head != null) {
-            head.prevPartial = s;
+        int c = s.sizeClass;
+        Slab tail = partialTail[c];
+        s.nextPartial = null;
+        s.prevPartial = tail;
+        if (tail != null) {
+            tail.nextPartial = s;
+        } else {
+            partial[c] = s;
         }
-        partial[s.sizeClass] = s;
+        partialTail[c] = s;
     }
 
     private void unlinkPartial(Slab s) {
+        int c = s.sizeClass;
         if (s.prevPartial != null) {
             s.prevPartial.nextPartial = s.nextPartial;
-        } else if (partial[s.sizeClass] == s) {
-            partial[s.sizeClass] = s.nextPartial;
+        } else if (partial[c] == s) {
+            partial[c] = s.nextPartial;
         }
         if (s.nextPartial != null) {
             s.nextPartial.prevPartial = s.prevPartial;
+        } else if (partialTail[c] == s) {
+            partialTail[c] = s.prevPartial;
         }
         s.prevPartial = null;
         s.nextPartial = null;
@@ -164,6 +174,7 @@ final class Heap {
     void reset() {
         java.util.Arrays.fill(current, HakmemAllocator.NO_SLAB);
         java.util.Arrays.fill(partial, null);
+        java.util.Arrays.fill(partialTail, null);
         QUEUE.setVolatile(this, (Slab) null);
     }
 }
