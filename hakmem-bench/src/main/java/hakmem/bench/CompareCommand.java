@@ -150,7 +150,7 @@ final class CompareCommand implements Callable<Integer> {
         ObjectNode header = Json.object();
         header.put("tool", "hakmem compare");
         header.put("formatVersion", 1);
-        header.put("command", "hakmem compare " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        header.put("command", "hakmem " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         header.put("startedAt", OffsetDateTime.now().toString());
         header.set("machine", MachineInfo.machine());
         header.set("jdk", MachineInfo.jdk());

@@ -225,7 +225,7 @@ final class SoakCommand implements Callable<Integer> {
     private String markdown(ObjectNode o, double rssDrift, double resDrift, boolean hasResident, ObjectNode sum) {
         StringBuilder sb = new StringBuilder();
         sb.append("# hakmem soak: ").append(subject).append("\n\n");
-        sb.append("Command: `hakmem soak ").append(String.join(" ", spec.commandLine().getParseResult().originalArgs())).append("`\n\n");
+        sb.append("Command: `hakmem ").append(String.join(" ", spec.commandLine().getParseResult().originalArgs())).append("`\n\n");
         sb.append(String.format(Locale.ROOT, "- Subject: %s (%s); Mixed WS=%d; %d epochs of %.1f s, first %d left out as warm-up%n",
                 subject, o.path("detail").asText(), ws, o.path("epochs").asInt(), o.path("epochSeconds").asDouble(),
                 o.path("warmupEpochs").asInt()));

@@ -23,6 +23,11 @@ public final class Format {
         return String.format(Locale.ROOT, "%.0f B", b);
     }
 
+    /** Decimal megabytes (10^6 bytes), as targets are stated. */
+    public static String mb(double b) {
+        return Double.isNaN(b) || b < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MB", b / 1e6);
+    }
+
     public static String mib(double b) {
         return Double.isNaN(b) || b < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", b / (1 << 20));
     }

@@ -58,7 +58,7 @@ public record Verdict(String policy, String against, Kind kind, String reason) {
         boolean noDrift = Math.abs(in.drift()) <= DRIFT_TOLERANCE;
         boolean fast = in.throughputRatio() >= MIN_RATIO;
         String figures = String.format(Locale.ROOT, "%s (target %s), drift %s, throughput %.3fx speed", mem,
-                Format.bytes(in.targetBytes()), Format.percent(in.drift()), in.throughputRatio());
+                Format.mb(in.targetBytes()), Format.percent(in.drift()), in.throughputRatio());
         if (underTarget && noDrift && fast) {
             return new Verdict(policy, "speed", Kind.GO, "under target, no drift, throughput within -10%: " + figures);
         }
