@@ -33,7 +33,8 @@ public final class Remote extends Workload {
 
     @Override
     public int maxLive(Params p) {
-        return pairs(p) * (RING + 1);
+        // the ring, plus a block the producer holds before offering it and one the consumer holds while freeing it
+        return pairs(p) * (RING + 4);
     }
 
     @Override
