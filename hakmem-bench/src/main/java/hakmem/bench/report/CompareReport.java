@@ -153,10 +153,17 @@ public final class CompareReport {
                 Path tp = dir.resolve("throughput-" + w + ".png");
                 Charts.throughput(tp, "Throughput on " + w + " (" + ws.getFirst().runs() + " runs per subject)", ws);
                 images.add(tp.getFileName().toString());
-                Path rp = dir.resolve("resident-" + w + ".png");
-                Charts.timeSeries(rp, "Resident memory over time on " + w + " (median run of each subject)", "MiB",
-                        residentSeries(w));
-                images.add(rp.getFileName().toString());
+                List<Charts.Series> resident = residentSeries(w, false);
+                if (!resident.isEmpty()) {
+                    Path rp = dir.resolve("resident-" + w + ".png");
+                    Charts.timeSeries(rp, "Allocator resident (mincore) on " + w + ", median run; 0 s = timed loop starts",
+                            "MiB", resident);
+                    images.add(rp.getFileName().toString());
+                }
+                Path sp = dir.resolve("rss-" + w + ".png");
+                Charts.timeSeries(sp, "Process RSS on " + w + ", median run; 0 s = timed loop starts", "MiB",
+                        residentSeries(w, true));
+                images.add(sp.getFileName().toString());
             }
             images.forEach(i -> written.add(dir.resolve(i)));
         }
@@ -166,11 +173,14 @@ public final class CompareReport {
         return written;
     }
 
-    /** Per subject, the series of its median run: allocator resident for hakmem, process RSS for peers. */
-    List<Charts.Series> residentSeries(String workload) {
+    /**
+     * Per subject, the sampled series of its median run, with time 0 at the start of the timed loop (warm-up is
+     * negative): the allocator's resident bytes ({@code rss == false}, hakmem only) or the process RSS.
+     */
+    List<Charts.Series> residentSeries(String workload, boolean rss) {
         List<Charts.Series> out = new ArrayList<>();
         for (Summary s : summaries) {
-            if (!s.workload().equals(workload) || s.ok() == 0) {
+            if (!s.workload().equals(workload) || s.ok() == 0 || (!rss && !s.isPolicy())) {
                 continue;
             }
             JsonNode median = null;
@@ -188,15 +198,21 @@ public final class CompareReport {
             if (median == null) {
                 continue;
             }
-            int column = s.isPolicy() ? 1 : 2;
+            double zero = 0;
+            for (JsonNode m : median.path("marks")) {
+                if (m.path("label").asText().equals("timed-start")) {
+                    zero = m.path("tMs").asDouble();
+                }
+            }
+            int column = rss ? 2 : 1;
             JsonNode series = median.path("series");
             double[] t = new double[series.size()];
             double[] v = new double[series.size()];
             for (int i = 0; i < series.size(); i++) {
-                t[i] = series.get(i).get(0).asDouble() / 1000;
+                t[i] = (series.get(i).get(0).asDouble() - zero) / 1000;
                 v[i] = series.get(i).get(column).asDouble();
             }
-            out.add(new Charts.Series(s.subject() + (s.isPolicy() ? " (allocator resident)" : " (process RSS)"), t, v));
+            out.add(new Charts.Series(s.subject(), t, v));
         }
         return out;
     }
@@ -370,7 +386,8 @@ public final class CompareReport {
             }
             sb.append('\n');
             for (String img : images) {
-                if (img.equals("throughput-" + w + ".png") || img.equals("resident-" + w + ".png")) {
+                if (img.equals("throughput-" + w + ".png") || img.equals("resident-" + w + ".png")
+                        || img.equals("rss-" + w + ".png")) {
                     sb.append("\n![").append(img).append("](").append(img).append(")\n");
                 }
             }

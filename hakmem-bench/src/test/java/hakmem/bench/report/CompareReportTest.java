@@ -104,7 +104,7 @@ class CompareReportTest {
     void writesEveryFile(@TempDir Path dir) throws Exception {
         List<Path> files = report(true).write(dir, true);
         assertThat(files).extracting(p -> p.getFileName().toString()).contains("results.json", "results.csv",
-                "summary.csv", "report.md", "throughput-mixed.png", "resident-mixed.png");
+                "summary.csv", "report.md", "throughput-mixed.png", "resident-mixed.png", "rss-mixed.png");
         List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
         assertThat(csv.getFirst()).isEqualTo(String.join(",", CompareReport.RUN_COLUMNS));
         assertThat(csv).hasSize(1 + 12);
