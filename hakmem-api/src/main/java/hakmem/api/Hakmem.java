@@ -50,25 +50,25 @@ public final class Hakmem {
         return provider().options(Map.of());
     }
 
+    private static volatile AllocatorProvider provider;
+
+    /** Finds the implementation; if none is found, every call says so (no half-initialized class). */
     private static AllocatorProvider provider() {
-        return Holder.PROVIDER;
-    }
-
-    private static final class Holder {
-        static final AllocatorProvider PROVIDER = load();
-
-        private static AllocatorProvider load() {
-            List<AllocatorProvider> found = ServiceLoader.load(AllocatorProvider.class, Hakmem.class.getClassLoader())
-                    .stream().map(ServiceLoader.Provider::get).toList();
-            if (found.isEmpty()) {
-                throw new IllegalStateException(
-                        "no hakmem implementation found: put the hakmem-core jar on the module path (or class path)");
-            }
-            if (found.size() > 1) {
-                throw new IllegalStateException("more than one hakmem implementation found: "
-                        + found.stream().map(p -> p.getClass().getName()).toList());
-            }
-            return found.getFirst();
+        AllocatorProvider p = provider;
+        if (p != null) {
+            return p;
         }
+        List<AllocatorProvider> found = ServiceLoader.load(AllocatorProvider.class, Hakmem.class.getClassLoader())
+                .stream().map(ServiceLoader.Provider::get).toList();
+        if (found.isEmpty()) {
+            throw new IllegalStateException(
+                    "no hakmem implementation found: put the hakmem-core jar on the module path (or class path)");
+        }
+        if (found.size() > 1) {
+            throw new IllegalStateException("more than one hakmem implementation found: "
+                    + found.stream().map(x -> x.getClass().getName()).toList());
+        }
+        provider = found.getFirst();
+        return provider;
     }
 }
