@@ -202,6 +202,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         progress.finish();
         header.put("finishedAt", OffsetDateTime.now().toString());
+        header.put("loadAverageAtEnd", MachineInfo.loadAverage());
         int mixedThreads = params.containsKey("mixed") ? params.get("mixed").threads() : 1;
         CompareReport report = new CompareReport(header, results, List.copyOf(params.keySet()), subjects, baseline,
                 targetMb * 1e6, mixedThreads);

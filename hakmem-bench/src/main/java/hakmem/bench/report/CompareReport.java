@@ -325,6 +325,9 @@ public final class CompareReport {
                 g.path("dirty").asBoolean() ? " (with uncommitted changes)" : ""));
         sb.append("- Started: ").append(Json.str(header, "startedAt", "")).append(", finished: ")
                 .append(Json.str(header, "finishedAt", "")).append('\n');
+        sb.append("- Load average (1/5/15 min) at start: ").append(m.path("loadAverage").asText("unknown"))
+                .append(", at end: ").append(Json.str(header, "loadAverageAtEnd", "unknown"))
+                .append(" (").append(m.path("cpus").asInt()).append(" CPUs; other work on the machine skews every figure)\n");
         JsonNode opt = header.path("options");
         sb.append(String.format(Locale.ROOT, "- Runs: %s per subject, interleaved (A B C A B C ...), each in its own JVM; "
                 + "baseline for ratios: `%s`%n", opt.path("runs").asText(), baseline));

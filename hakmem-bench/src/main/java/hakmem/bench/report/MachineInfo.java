@@ -20,7 +20,18 @@ public final class MachineInfo {
         o.put("memTotalBytes", memTotal());
         o.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
         o.put("distro", distro());
+        o.put("loadAverage", loadAverage());
         return o;
+    }
+
+    /** The 1, 5 and 15 minute load averages: other work on the machine skews every figure. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | ArrayIndexOutOfBoundsException e) {
+            return "unknown";
+        }
     }
 
     public static ObjectNode jdk() {
