@@ -63,12 +63,12 @@ public final class Burst extends Workload {
         w.run(subject, "burst", 1, t -> {
             MixedTable mixed = new MixedTable(subject, p.ws(), Rng.SEED);
             table[0] = mixed;
-            mixed.run(p.warmup());
+            mixed.runInChunks(p.warmup());
             meter.mark(Meter.TIMED_START);
             long steady = p.ops() / p.cycles();
             long x = BURST_SEED;
             for (int c = 0; c < p.cycles(); c++) {
-                mixed.run(steady);
+                mixed.runInChunks(steady);
                 meter.mark("pre-burst");
                 x = BURST_SEED;
                 for (int i = 0; i < blocks; i++) {

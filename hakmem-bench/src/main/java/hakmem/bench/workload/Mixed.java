@@ -9,7 +9,7 @@ import java.util.Map;
  * thread 0's generator ends in {@link Rng#MIXED_REFERENCE_FINAL}.
  */
 public final class Mixed extends Workload {
-    private static final long CHUNK = 1 << 20;
+    private static final long CHUNK = MixedTable.CHUNK;
 
     @Override
     public String id() {
@@ -52,11 +52,11 @@ public final class Mixed extends Workload {
         w.run(subject, "mixed", n, t -> {
             MixedTable table = new MixedTable(subject, p.ws(), Rng.seed(t));
             tables[t] = table;
-            table.run(p.warmup());
+            table.runInChunks(p.warmup());
             w.await();
             for (long done = 0; done < p.ops(); done += CHUNK) {
                 table.run(Math.min(CHUNK, p.ops() - done));
-                if (t == 0) {
+                if (t == 0 && (done & ((16 * CHUNK) - 1)) == 0) {
                     meter.progress((double) (done + CHUNK) / p.ops());
                 }
             }

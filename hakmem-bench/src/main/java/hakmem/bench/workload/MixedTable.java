@@ -65,6 +65,19 @@ public final class MixedTable {
         checks += verified;
     }
 
+    /** Ops per call of {@link #run} in {@link #runInChunks}. */
+    public static final long CHUNK = 1 << 16;
+
+    /**
+     * Runs {@code n} ops as calls of {@link #CHUNK} ops (the same op sequence as one call): the loop method is
+     * then invoked often enough during a warm-up to be fully compiled, not only on-stack-replaced.
+     */
+    public void runInChunks(long n) {
+        for (long done = 0; done < n; done += CHUNK) {
+            run(Math.min(CHUNK, n - done));
+        }
+    }
+
     /** Checks and frees every block still in the table. */
     public void freeAll() {
         for (int i = 0; i < handles.length; i++) {
