@@ -18,7 +18,7 @@ final class WorkloadOptions {
     @Option(names = "--ws", description = "working set: slots per table (mixed, burst, churn default 400; larson 1000)")
     Integer ws;
 
-    @Option(names = "--quick", description = "small counts: a whole default compare in well under 30 s")
+    @Option(names = "--quick", description = "small counts, 3 runs: a whole default compare in under 30 s")
     boolean quick;
 
     @Option(names = "--burst-mb", description = "burst: MiB allocated at the top of each burst (default 64, quick 16)")
