@@ -25,7 +25,7 @@ public final class Churn extends Workload {
 
     @Override
     public Params defaults(boolean quick) {
-        return quick ? new Params(400_000, 80_000, 2, 400, 1, 0, 1) : new Params(4_000_000, 400_000, 2, 400, 1, 0, 1);
+        return quick ? new Params(400_000, 80_000, 2, 400, 1, 0, 1) : new Params(2_000_000, 200_000, 2, 400, 1, 0, 1);
     }
 
     @Override

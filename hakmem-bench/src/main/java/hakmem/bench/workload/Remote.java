@@ -24,7 +24,7 @@ public final class Remote extends Workload {
 
     @Override
     public Params defaults(boolean quick) {
-        return quick ? new Params(500_000, 100_000, 2, 400, 1, 0, 1) : new Params(5_000_000, 500_000, 2, 400, 1, 0, 1);
+        return quick ? new Params(500_000, 100_000, 2, 400, 1, 0, 1) : new Params(2_000_000, 200_000, 2, 400, 1, 0, 1);
     }
 
     static int pairs(Params p) {
