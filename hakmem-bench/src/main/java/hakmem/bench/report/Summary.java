@@ -15,7 +15,7 @@ public record Summary(String workload, String subject, String kind, String detai
                       String firstError, double[] opsPerRun, double opsMedian, double opsMin, double opsMax,
                       double opsCv, double peakRssMedian, double peakRssMax, double allocPeakMedian,
                       double allocPeakMax, double allocEndMedian, double syscallsPerOpMedian,
-                      double syscallsPerOpMax, double driftMedian, double burstPre, double burstPeak,
+                      double syscallsPerOpMax, double driftMedian, double driftBytesMedian, double burstPre, double burstPeak,
                       double burstEnd) {
 
     public int ok() {
@@ -57,7 +57,7 @@ public record Summary(String workload, String subject, String kind, String detai
                 Stats.median(values(ok, "allocPeakResidentBytes")), Stats.max(values(ok, "allocPeakResidentBytes")),
                 Stats.median(values(ok, "allocEndResidentBytes")),
                 Stats.median(values(ok, "syscallsPerOp")), Stats.max(values(ok, "syscallsPerOp")),
-                Stats.median(values(ok, "residentDrift")),
+                Stats.median(values(ok, "residentDrift")), Stats.median(values(ok, "residentDriftBytes")),
                 Stats.median(pre), Stats.median(peak), Stats.median(end));
     }
 
@@ -121,6 +121,7 @@ public record Summary(String workload, String subject, String kind, String detai
         num(o, "syscallsPerOpMedian", syscallsPerOpMedian);
         num(o, "syscallsPerOpMax", syscallsPerOpMax);
         num(o, "residentDriftMedian", driftMedian);
+        num(o, "residentDriftBytesMedian", driftBytesMedian);
         if (!Double.isNaN(burstPre)) {
             o.put("burstMeasure", isPolicy() ? "allocator resident" : "process RSS");
             num(o, "burstPreBytes", burstPre);

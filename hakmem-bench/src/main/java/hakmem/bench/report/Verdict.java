@@ -10,7 +10,9 @@ import java.util.Locale;
  * <ol>
  *   <li>NO-GO if any run failed, if syscalls storm (more than {@value #STORM} per op in the timed loop, worst
  *       run), or if resident memory does not fall (the policy's peak allocator resident is not below speed's);</li>
- *   <li>GO if the peak resident is under the target, drift is 0 (|drift| &lt;= {@value #DRIFT_TOLERANCE}) and
+ *   <li>GO if the peak resident is under the target, drift is 0 (|drift| &lt;= {@value #DRIFT_TOLERANCE}, or the
+ *       change is at most {@value #DRIFT_SLACK_BYTES} bytes: one slab, the allocator's unit of commit, below which a
+ *       change is a page or two of sampling noise on a footprint of a few hundred KiB) and
  *       throughput is within -10% of speed (ratio of medians &gt;= {@value #MIN_RATIO});</li>
  *   <li>NEUTRAL otherwise: memory falls but throughput drops more than 10% (or, a case the seed's rules leave
  *       open, memory falls and throughput holds but the peak is not under the target or the drift is not 0).</li>
@@ -20,6 +22,7 @@ import java.util.Locale;
 public record Verdict(String policy, String against, Kind kind, String reason) {
     public static final double STORM = 1e-4;
     public static final double DRIFT_TOLERANCE = 0.01;
+    public static final long DRIFT_SLACK_BYTES = 64 * 1024;
     public static final double MIN_RATIO = 0.90;
 
     public enum Kind {
@@ -37,7 +40,8 @@ public record Verdict(String policy, String against, Kind kind, String reason) {
 
     /** The figures a verdict is made of. */
     public record Input(int runs, int failed, String firstError, double peakResident, double speedPeakResident,
-                        double throughputRatio, double drift, double syscallsPerOp, double targetBytes) {
+                        double throughputRatio, double drift, double driftBytes, double syscallsPerOp,
+                        double targetBytes) {
     }
 
     public static Verdict decide(String policy, Input in) {
@@ -55,10 +59,10 @@ public record Verdict(String policy, String against, Kind kind, String reason) {
             return new Verdict(policy, "speed", Kind.NO_GO, "resident memory does not fall: " + mem);
         }
         boolean underTarget = in.peakResident() < in.targetBytes();
-        boolean noDrift = Math.abs(in.drift()) <= DRIFT_TOLERANCE;
+        boolean noDrift = Math.abs(in.drift()) <= DRIFT_TOLERANCE || Math.abs(in.driftBytes()) <= DRIFT_SLACK_BYTES;
         boolean fast = in.throughputRatio() >= MIN_RATIO;
-        String figures = String.format(Locale.ROOT, "%s (target %s), drift %s, throughput %.3fx speed", mem,
-                Format.mb(in.targetBytes()), Format.percent(in.drift()), in.throughputRatio());
+        String figures = String.format(Locale.ROOT, "%s (target %s), drift %s (%+.0f KiB), throughput %.3fx speed", mem,
+                Format.mb(in.targetBytes()), Format.percent(in.drift()), in.driftBytes() / 1024, in.throughputRatio());
         if (underTarget && noDrift && fast) {
             return new Verdict(policy, "speed", Kind.GO, "under target, no drift, throughput within -10%: " + figures);
         }
@@ -66,7 +70,7 @@ public record Verdict(String policy, String against, Kind kind, String reason) {
             return new Verdict(policy, "speed", Kind.NEUTRAL, "memory falls but throughput drops more than 10%: " + figures);
         }
         return new Verdict(policy, "speed", Kind.NEUTRAL, (underTarget ? "" : "memory falls but peak is not under the target")
-                + (!underTarget && !noDrift ? "; " : "") + (noDrift ? "" : "resident drifts more than 1%") + ": " + figures);
+                + (!underTarget && !noDrift ? "; " : "") + (noDrift ? "" : "resident drifts more than 1% and 64 KiB") + ": " + figures);
     }
 
     /** The verdict from two summaries on the same workload. */
@@ -76,11 +80,11 @@ public record Verdict(String policy, String against, Kind kind, String reason) {
         }
         if (policy.ok() == 0) {
             return decide(policy.subject(), new Input(policy.runs(), policy.failed(), policy.firstError(), Double.NaN,
-                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, targetBytes));
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, targetBytes));
         }
         return decide(policy.subject(), new Input(policy.runs(), policy.failed(), policy.firstError(),
                 policy.allocPeakMax(), speed.allocPeakMax(), policy.opsMedian() / speed.opsMedian(),
-                policy.driftMedian(), policy.syscallsPerOpMax(), targetBytes));
+                policy.driftMedian(), policy.driftBytesMedian(), policy.syscallsPerOpMax(), targetBytes));
     }
 
     public ObjectNode toJson() {

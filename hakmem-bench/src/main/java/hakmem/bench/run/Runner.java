@@ -216,7 +216,9 @@ public final class Runner {
             out.put("syscallsTimed", sys);
             out.put("syscallsPerOp", (double) sys / o.timedOps());
             out.put("syscallsTotal", find(marks, "freed").syscalls());
-            out.put("residentDrift", drift(start, end, samples));
+            double[] drift = drift(start, end, samples);
+            out.put("residentDrift", drift[0]);
+            out.put("residentDriftBytes", (long) drift[1]);
         } else {
             out.putNull("allocPeakResidentBytes");
             out.putNull("allocEndResidentBytes");
@@ -230,15 +232,15 @@ public final class Runner {
 
     /**
      * Allocator resident drift over the timed window: the mean of the samples in its last tenth against the mean
-     * in its first tenth (the marks themselves when the window holds no samples), as a fraction of the start.
+     * in its first tenth (the marks themselves when the window holds no samples): {fraction of the start, bytes}.
      */
-    static double drift(Mark start, Mark end, List<Sampler.Sample> samples) {
+    static double[] drift(Mark start, Mark end, List<Sampler.Sample> samples) {
         double t0 = start.tAfterMs();
         double t1 = end.tBeforeMs();
         double tenth = (t1 - t0) / 10;
         double a = mean(samples, t0, t0 + tenth, start.resident());
         double b = mean(samples, t1 - tenth, t1, end.resident());
-        return a <= 0 ? 0 : (b - a) / a;
+        return new double[] {a <= 0 ? 0 : (b - a) / a, b - a};
     }
 
     private static double mean(List<Sampler.Sample> samples, double from, double to, long fallback) {

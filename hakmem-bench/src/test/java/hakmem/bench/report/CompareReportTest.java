@@ -39,6 +39,7 @@ class CompareReportTest {
             o.put("allocAfterFreeResidentBytes", 0);
             o.put("syscallsPerOp", sys);
             o.put("residentDrift", 0.0);
+            o.put("residentDriftBytes", 0);
         } else {
             o.putNull("allocPeakResidentBytes");
             o.putNull("syscallsPerOp");

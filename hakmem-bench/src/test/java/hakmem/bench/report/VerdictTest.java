@@ -14,7 +14,12 @@ class VerdictTest {
     static final double MB = 1e6;
 
     static Input in(int failed, double peak, double speedPeak, double ratio, double drift, double sys) {
-        return new Input(5, failed, failed > 0 ? "CheckFailure: boom" : null, peak, speedPeak, ratio, drift, sys, 10 * MB);
+        return in(failed, peak, speedPeak, ratio, drift, drift * peak, sys);
+    }
+
+    static Input in(int failed, double peak, double speedPeak, double ratio, double drift, double driftBytes, double sys) {
+        return new Input(5, failed, failed > 0 ? "CheckFailure: boom" : null, peak, speedPeak, ratio, drift, driftBytes,
+                sys, 10 * MB);
     }
 
     static Stream<Arguments> cases() {
@@ -31,8 +36,11 @@ class VerdictTest {
                 Arguments.of(Kind.NEUTRAL, "throughput drops more than 10%", in(0, 2 * MB, 30 * MB, 0.89, 0, 0)),
                 Arguments.of(Kind.NEUTRAL, "throughput drops more than 10%", in(0, 20 * MB, 30 * MB, 0.50, 0, 0)),
                 Arguments.of(Kind.NEUTRAL, "not under the target", in(0, 10 * MB, 30 * MB, 1.0, 0, 0)),
-                Arguments.of(Kind.NEUTRAL, "drifts more than 1%", in(0, 2 * MB, 30 * MB, 1.0, 0.011, 0)),
-                Arguments.of(Kind.NEUTRAL, "drifts more than 1%", in(0, 2 * MB, 30 * MB, 1.0, -0.05, 0)),
+                Arguments.of(Kind.NEUTRAL, "drifts more than 1%", in(0, 9 * MB, 30 * MB, 1.0, 0.011, 0)),
+                Arguments.of(Kind.NEUTRAL, "drifts more than 1%", in(0, 9 * MB, 30 * MB, 1.0, -0.05, 0)),
+                // a change of at most one slab (64 KiB) is no drift, whatever the fraction of a small footprint
+                Arguments.of(Kind.GO, "under target", in(0, 0.4 * MB, 30 * MB, 1.0, 0.15, 64 * 1024, 0)),
+                Arguments.of(Kind.NEUTRAL, "drifts more than 1% and 64 KiB", in(0, 0.4 * MB, 30 * MB, 1.0, 0.17, 64 * 1024 + 1, 0)),
                 // failures win over everything, storms over memory
                 Arguments.of(Kind.NO_GO, "runs failed", in(2, 50 * MB, 30 * MB, 0.1, 0.5, 1)),
                 Arguments.of(Kind.NO_GO, "syscall storm", in(0, 50 * MB, 30 * MB, 0.1, 0.5, 1)));
