@@ -85,6 +85,14 @@ public final class HakmemProvider implements AllocatorProvider {
             }, found.plugin().module());
             policy = injector.getInstance(ReleasePolicy.class);
         } catch (CreationException | ProvisionException e) {
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            if (root instanceof IllegalArgumentException bad) { // a plugin rejected an option value
+                throw new IllegalArgumentException("hakmem: policy '" + id + "' (" + found.module() + "): "
+                        + bad.getMessage(), e);
+            }
             throw new IllegalStateException("hakmem: policy '" + id + "' (" + found.module() + ") failed to start: "
                     + e.getMessage(), e);
         }

@@ -19,6 +19,13 @@ public interface ReleasePolicy {
     }
 
     /**
+     * Called once when the allocator has opened (after prewarm), before any other event: a place to read the size
+     * classes or count decisions made at prewarm. An exception here fails {@code open}. Default: nothing.
+     */
+    default void onOpen(ReleaseHandle handle) {
+    }
+
+    /**
      * The resident bytes of empty (block-free) memory this class may keep committed; what lies beyond is the
      * policy's to release. Reported in the option/stats tables. Default: unlimited.
      */

@@ -150,26 +150,54 @@ final class ClassPool {
         return out;
     }
 
-    /** Decommits the longest-empty committed slabs idle at least {@code minIdle} until {@code keepBytes} remain. */
+    /**
+     * Decommits the longest-empty committed slabs idle at least {@code minIdle} until {@code keepBytes} remain.
+     * Neighbouring slabs of one superslab are advised in one call.
+     */
     synchronized long decommitEmpty(long keepBytes, long minIdleNanos, Advice advice, long now) {
-        long done = 0;
-        while (committedEmpty.size() * SizeClasses.SLAB_BYTES > keepBytes) {
-            Slab s = committedEmpty.peekFirst();
-            if (now - s.emptySince < minIdleNanos || !decommitLocked(s, advice)) {
+        long excess = committedEmpty.size() * SizeClasses.SLAB_BYTES - keepBytes;
+        List<Slab> chosen = new ArrayList<>();
+        for (Slab s : committedEmpty) {
+            if (excess <= 0 || now - s.emptySince < minIdleNanos) {
                 break;
             }
-            done += s.length;
+            chosen.add(s);
+            excess -= s.length;
+        }
+        if (chosen.isEmpty()) {
+            return 0;
+        }
+        chosen.sort(Comparator.comparingLong((Slab s) -> s.start));
+        long done = 0;
+        int i = 0;
+        while (i < chosen.size()) {
+            int j = i + 1;
+            while (j < chosen.size() && chosen.get(j).superSlab == chosen.get(i).superSlab
+                    && chosen.get(j).start == chosen.get(j - 1).start + SizeClasses.SLAB_BYTES) {
+                j++;
+            }
+            List<Slab> run = chosen.subList(i, j);
+            long length = run.size() * SizeClasses.SLAB_BYTES;
+            if (!os.decommit(run.getFirst().start, length, advice)) {
+                break; // decommit disabled (or refused): leave the rest committed
+            }
+            for (Slab s : run) {
+                committedEmpty.remove(s);
+                s.committed = false;
+                clean.add(s);
+                committedSlabs--;
+            }
+            stats.add(Stat.SLABS_DECOMMITTED, run.size());
+            stats.add(Stat.BYTES_DECOMMITTED, length);
+            done += length;
+            i = j;
         }
         return done;
     }
 
     /** Decommits one slab if it is still empty and committed. */
     synchronized boolean decommit(Slab s, Advice advice) {
-        return s.inPool && s.committed && decommitLocked(s, advice);
-    }
-
-    private boolean decommitLocked(Slab s, Advice advice) {
-        if (!os.decommit(s.start, s.length, advice)) {
+        if (!s.inPool || !s.committed || !os.decommit(s.start, s.length, advice)) {
             return false;
         }
         committedEmpty.remove(s);

@@ -91,6 +91,7 @@ public final class HakmemAllocator implements Allocator {
                 }
                 pools[sc.index()].prewarm(n);
             }
+            policy.onOpen(handle);
         } catch (RuntimeException | Error e) {
             releaseAll();
             throw e;

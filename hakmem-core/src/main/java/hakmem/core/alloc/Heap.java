@@ -83,14 +83,26 @@ final class Heap {
         return p;
     }
 
-    /** The owner's bookkeeping after a free made a full slab non-full or a slab empty. */
+    /**
+     * The owner's bookkeeping after a free made a full slab non-full or a slab empty. An empty slab goes back to its
+     * pool; the current slab too, but only when a partial slab can take its place: a lone current slab is kept, so an
+     * alloc/free ping-pong at a slab boundary never reaches the pool (or the OS).
+     */
     void afterFree(Slab s) {
         if (!s.listed) {
             linkPartial(s);
         }
-        if (s.used == 0 && current[s.sizeClass] != s) {
-            unlinkPartial(s);
-            allocator.releaseEmpty(s);
+        if (s.used == 0) {
+            int c = s.sizeClass;
+            if (current[c] != s) {
+                unlinkPartial(s);
+                allocator.releaseEmpty(s);
+            } else if (partial[c] != null) {
+                Slab next = partial[c];
+                unlinkPartial(next);
+                current[c] = next;
+                allocator.releaseEmpty(s);
+            }
         }
     }
 

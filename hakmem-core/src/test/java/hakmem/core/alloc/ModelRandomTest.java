@@ -24,7 +24,7 @@ class ModelRandomTest {
 
     static List<Object[]> seeds() {
         List<Object[]> out = new ArrayList<>();
-        String[] policies = {"keep"};
+        String[] policies = {"keep", "speed", "balanced", "lean"};
         for (int seed = 1; seed <= 16; seed++) {
             out.add(new Object[] {policies[seed % policies.length], (long) seed * 7919});
         }

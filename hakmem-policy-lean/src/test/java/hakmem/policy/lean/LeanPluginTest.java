@@ -1,0 +1,112 @@
+package hakmem.policy.lean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.google.inject.ProvisionException;
+import hakmem.api.spi.OptionSpec;
+import hakmem.api.spi.PolicyPlugin;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.module.ModuleDescriptor;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class LeanPluginTest {
+
+    @Test
+    void idsAreTheDocumentedOnes() {
+        assertThat(new LeanPlugin().id()).isEqualTo("lean").matches("[a-z0-9-]+");
+        assertThat(new BalancedPlugin().id()).isEqualTo("balanced").matches("[a-z0-9-]+");
+        assertThat(new LeanPlugin().description()).isNotBlank().doesNotContain("\n");
+        assertThat(new BalancedPlugin().description()).isNotBlank().doesNotContain("\n");
+    }
+
+    @Test
+    void bothDeclareTheFourLeanCounters() {
+        List<String> expected = List.of("lean_decommit", "lean_retire", "lean_bytes_decommitted", "lean_prewarm_skipped");
+        assertThat(new LeanPlugin().counters()).containsExactlyElementsOf(expected);
+        assertThat(new BalancedPlugin().counters()).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void leanDeclaresItsHysteresisOptionsAndBalancedNone() {
+        List<OptionSpec> options = new LeanPlugin().options();
+        assertThat(options).extracting(OptionSpec::name).containsExactly("lean.keep.slabs", "lean.keep.idle.ms");
+        assertThat(options).allSatisfy(o -> assertThat(o.type()).isEqualTo(OptionSpec.Type.NUMBER));
+        assertThat(options).extracting(OptionSpec::defaultValue).containsExactly("1", "1000");
+        assertThat(options).extracting(OptionSpec::env).containsExactly("HAKMEM_LEAN_KEEP_SLABS", "HAKMEM_LEAN_KEEP_IDLE_MS");
+        // core options (ss.mem.lean.*) are the core's: declaring them again would be a clash
+        assertThat(options).noneMatch(o -> o.name().startsWith("ss."));
+        assertThat(new BalancedPlugin().options()).isEmpty();
+    }
+
+    @Test
+    void moduleProvidesBothPluginsAndExportsNothing() {
+        ModuleDescriptor d = LeanPlugin.class.getModule().getDescriptor();
+        assertThat(d).as("tests must run on the module path").isNotNull();
+        assertThat(d.name()).isEqualTo("hakmem.policy.lean");
+        assertThat(d.exports()).isEmpty();
+        Set<String> provided = d.provides().stream()
+                .filter(p -> p.service().equals(PolicyPlugin.class.getName()))
+                .flatMap(p -> p.providers().stream()).collect(Collectors.toSet());
+        assertThat(provided).containsExactlyInAnyOrder(LeanPlugin.class.getName(), BalancedPlugin.class.getName());
+        assertThat(d.requires()).extracting(ModuleDescriptor.Requires::name).contains("hakmem.api");
+    }
+
+    @Test
+    void servicesFileListsBothPluginsForTheClassPath() throws IOException {
+        try (InputStream in = LeanPlugin.class.getResourceAsStream("/META-INF/services/" + PolicyPlugin.class.getName())) {
+            assertThat(in).isNotNull();
+            List<String> lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+                    .map(String::strip).filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            assertThat(lines).containsExactlyInAnyOrder(LeanPlugin.class.getName(), BalancedPlugin.class.getName());
+        }
+    }
+
+    @Test
+    void pluginsHavePublicNoArgConstructorsForServiceLoader() throws ReflectiveOperationException {
+        assertThat(LeanPlugin.class.getConstructor().newInstance()).isInstanceOf(PolicyPlugin.class);
+        assertThat(BalancedPlugin.class.getConstructor().newInstance()).isInstanceOf(PolicyPlugin.class);
+    }
+
+    @Test
+    void leanModuleBuildsTheConfigFromOptions() {
+        LeanPolicy p = Policies.lean(Map.of("ss.mem.lean.decommit", "free", "ss.mem.lean.target.mb", "64",
+                "ss.mem.lean.delay.ms", "200", "lean.keep.slabs", "3", "lean.keep.idle.ms", "5000"));
+        assertThat(p.config()).isEqualTo(new LeanConfig(Decommit.FREE, 64L << 20, 200, 3, 5000));
+    }
+
+    @Test
+    void leanDefaultsAreDontneedTenMegabytesNoDelayOneSlabForOneSecond() {
+        assertThat(Policies.lean(Map.of()).config()).isEqualTo(new LeanConfig(Decommit.DONTNEED, 10L << 20, 0, 1, 1000));
+    }
+
+    @Test
+    void balancedIgnoresDecommitAndDelayAndNeedsNoLeanOnlyOption() {
+        // FakeOptionValues refuses undeclared names: balanced must not read lean.keep.slabs
+        LeanPolicy p = Policies.balanced(Map.of("ss.mem.lean.decommit", "DONTNEED", "ss.mem.lean.delay.ms", "50"));
+        assertThat(p.config().decommit()).isEqualTo(Decommit.OFF);
+        assertThat(p.config().releases()).isFalse();
+        assertThat(p.tickIntervalMillis()).isZero();
+    }
+
+    @Test
+    void tooManyKeptSlabsFailsNamingOptionValueAndRange() {
+        assertThatThrownBy(() -> Policies.lean(Map.of("lean.keep.slabs", "33")))
+                .isInstanceOf(ProvisionException.class)
+                .rootCause()
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lean.keep.slabs").hasMessageContaining("'33'").hasMessageContaining("0..32");
+    }
+
+    @Test
+    void eachInjectionGetsItsOwnPolicyState() {
+        // two allocators must not share the learned class count or pending counts
+        assertThat(Policies.lean(Map.of())).isNotSameAs(Policies.lean(Map.of()));
+    }
+}
