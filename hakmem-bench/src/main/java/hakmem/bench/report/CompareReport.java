@@ -365,7 +365,7 @@ public final class CompareReport {
                         b == null ? "n/a" : Format.ratio(s.opsMedian() / b.opsMedian()), Format.bytes(s.peakRssMedian()),
                         Format.bytes(s.allocPeakMax()), Format.bytes(s.allocEndMedian()),
                         s.isPolicy() ? Format.sci(s.syscallsPerOpMax()) : "n/a",
-                        s.isPolicy() ? Format.percent(s.driftMedian()) : "n/a", s.ok(), s.runs()));
+                        s.isPolicy() && !w.equals("burst") ? Format.percent(s.driftMedian()) : "n/a", s.ok(), s.runs()));
             }
             List<Summary> bursts = summaries.stream().filter(s -> s.workload().equals(w) && !Double.isNaN(s.burstPre())).toList();
             if (!bursts.isEmpty()) {

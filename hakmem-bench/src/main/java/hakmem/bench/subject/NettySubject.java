@@ -58,8 +58,7 @@ final class NettySubject extends Subject {
         ByteBuf probe = pool.directBuffer(16, 16);
         try {
             return "PooledByteBufAllocator(preferDirect) direct buffers on FastThreadLocalThread, "
-                    + (probe.hasMemoryAddress() ? "addresses from memoryAddress()" : "addresses from nio buffers")
-                    + ", " + pool.metric().numThreadLocalCaches() + " thread caches";
+                    + (probe.hasMemoryAddress() ? "addresses from memoryAddress()" : "addresses from nio buffers");
         } finally {
             probe.release();
         }
