@@ -17,7 +17,11 @@ import java.util.List;
  * <h2>Thread-safety</h2>
  * Every method may be called from any thread, platform or virtual, at any time. A block may be freed by a
  * thread other than the one that allocated it. {@link #close()} must not race with other calls: calls that
- * start after {@code close()} returned throw {@link IllegalStateException}; memory obtained before is unmapped.
+ * start after {@code close()} returned throw {@link IllegalStateException} (except {@link #stats()},
+ * {@link #policy()} and {@link #options()}, which keep answering); memory obtained before is unmapped.
+ * Two threads freeing the same block at the same moment is a double free that is caught when the calls do not
+ * overlap; when they do, one free wins, the other is dropped and counted in {@code double_frees}, and the
+ * allocator's lists stay sound.
  *
  * <h2>Errors</h2>
  * <ul>
@@ -70,7 +74,7 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
     /** Frees a segment obtained from {@link #allocate(long, long)}; same as {@code free(segment.address())}. */
     void free(MemorySegment segment);
 
-    /** An immutable snapshot of the allocator's counters. Cheap: no system call. */
+    /** An immutable snapshot of the allocator's counters. Cheap: no system call. Still answers after close. */
     AllocatorStats stats();
 
     /**
@@ -85,7 +89,10 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
     /** The effective option table of this allocator: every option, its value and where the value came from. */
     List<OptionValue> options();
 
-    /** Unmaps all memory. Idempotent. Every later call except {@code close()} throws {@link IllegalStateException}. */
+    /**
+     * Unmaps all memory. Idempotent. Every later call except {@code close()}, {@code stats()}, {@code policy()} and
+     * {@code options()} throws {@link IllegalStateException}.
+     */
     @Override
     void close();
 }

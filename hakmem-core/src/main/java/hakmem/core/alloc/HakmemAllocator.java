@@ -64,6 +64,9 @@ public final class HakmemAllocator implements Allocator {
     private volatile Heap[] pooledHeaps = new Heap[0];
     private final int maxPooled;
     private volatile boolean closed;
+    /** The addresses of the last 64 large blocks freed: a second free of one is a double free, not a foreign address. */
+    private final long[] unmappedRing = new long[64];
+    private int unmappedNext;
     private final Thread ticker;
     private final Thread exitHook;
 
@@ -175,7 +178,16 @@ public final class HakmemAllocator implements Allocator {
         if (n > SizeClasses.MAX_SMALL) {
             return mallocLarge(n, LARGE_ALIGN);
         }
-        return allocSmall(SizeClasses.mallocClass(n));
+        return allocSmall(SizeClasses.mallocClass(n), size);
+    }
+
+    /** Allocates from class {@code c}; an OS refusal names the {@code request} that caused it. */
+    private long allocSmall(int c, long request) {
+        try {
+            return allocSmall(c);
+        } catch (OutOfMemoryError e) {
+            throw new OutOfMemoryError("hakmem: cannot allocate " + request + " bytes: " + e.getMessage());
+        }
     }
 
     private long allocSmall(int c) {
@@ -329,6 +341,11 @@ public final class HakmemAllocator implements Allocator {
             return;
         }
         if (s == null) {
+            if (recentlyUnmapped(address)) {
+                stats.increment(Stat.DOUBLE_FREES);
+                throw new IllegalStateException("free: block 0x" + Long.toHexString(address) + " is already free (double free "
+                        + "of a block above " + SizeClasses.MAX_SMALL + " bytes, whose mapping is gone)");
+            }
             stats.increment(Stat.INVALID_FREES);
             throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " was not allocated by this allocator");
         }
@@ -407,6 +424,21 @@ public final class HakmemAllocator implements Allocator {
         PageMap.set(s.start, s.length, null);
         os.unmap(s.start, s.length);
         stats.add(Stat.LARGE_MAPPINGS, -1);
+        synchronized (unmappedRing) {
+            unmappedRing[unmappedNext++ & (unmappedRing.length - 1)] = address;
+        }
+    }
+
+    /** True if {@code address} is one of the last large blocks freed (their mappings are gone from the page map). */
+    private boolean recentlyUnmapped(long address) {
+        synchronized (unmappedRing) {
+            for (long a : unmappedRing) {
+                if (a == address) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /** A slab became empty on its owner's free: back to its pool, then the policy decides (no lock held). */
@@ -423,6 +455,13 @@ public final class HakmemAllocator implements Allocator {
     private void policyFailed(String what, RuntimeException e) {
         stats.increment(Stat.POLICY_ERRORS);
         LOG.log(System.Logger.Level.WARNING, "hakmem: policy " + policyId + " threw from " + what + "; ignored", e);
+    }
+
+    /** The owner found remote-freed blocks its own free had already taken back: a racing double free. */
+    void racedDoubleFrees(int n) {
+        stats.add(Stat.DOUBLE_FREES, n);
+        LOG.log(System.Logger.Level.WARNING, "hakmem: " + n + " block(s) were freed twice at the same time by two threads "
+                + "(the owner's free won; the other free was dropped)");
     }
 
     ClassPool pool(int c) {
@@ -533,12 +572,12 @@ public final class HakmemAllocator implements Allocator {
         long n = Math.max(byteSize, 1);
         long a;
         if (n <= 8 && byteAlignment <= 8) {
-            a = allocSmall(0); // C0 serves what needs no 16-byte alignment
+            a = allocSmall(0, byteSize); // C0 serves what needs no 16-byte alignment
         } else if (byteAlignment <= 16) {
             a = malloc(n);
         } else {
             int c = SizeClasses.alignedClass(n, byteAlignment);
-            a = c >= 0 ? allocSmall(c) : mallocLarge(Math.max(n, byteAlignment), byteAlignment);
+            a = c >= 0 ? allocSmall(c, byteSize) : mallocLarge(Math.max(n, byteAlignment), byteAlignment);
         }
         return MemorySegment.ofAddress(a).reinterpret(byteSize);
     }

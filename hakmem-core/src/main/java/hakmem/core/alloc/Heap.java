@@ -167,16 +167,28 @@ final class Heap {
     private void collect(Slab s) {
         int i = s.takeRemote();
         int n = 0;
+        int skipped = 0;
         int head = s.freeHead;
-        while (i >= 0) {
-            int nx = (s.meta[i] & Slab.LINK_MASK) - 1;
-            s.meta[i] = head + 1;
-            head = i;
-            n++;
+        int[] meta = s.meta;
+        // A well-formed list has at most capacity nodes. Only a double free that raced with the owner's own free of
+        // the same block can leave a node that is no longer REMOTE (the owner's free won): skip it, and bound the walk
+        // so that even then the lists stay sound (at worst a few blocks stay unreachable).
+        for (int steps = 0; i >= 0 && steps <= s.capacity; steps++) {
+            int nx = s.remoteNext[i];
+            if (meta[i] == Slab.REMOTE) {
+                meta[i] = head + 1;
+                head = i;
+                n++;
+            } else {
+                skipped++;
+            }
             i = nx;
         }
         s.freeHead = head;
         s.used -= n;
+        if (skipped > 0) {
+            allocator.racedDoubleFrees(skipped);
+        }
         if (n > 0) {
             afterFree(s);
         }

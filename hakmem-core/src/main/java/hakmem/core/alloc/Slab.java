@@ -10,7 +10,8 @@ import java.lang.invoke.VarHandle;
  *
  * <p>Per block one int in {@link #meta}: a free block holds {@code next + 1} (its successor on the local free list,
  * 0 at the end); a live block holds {@link #LIVE}; a block freed by another thread and waiting in the remote list holds
- * {@link #REMOTE} {@code | (next + 1)}. One array serves state and both lists, so the hot path loads one array.
+ * {@link #REMOTE}, and its remote-list link is in {@link #remoteNext}. One array serves state and the local list, so
+ * the hot path loads one array; the remote link lives apart so that no owner write can break the remote list.
  *
  * <p>Ownership: a slab in use belongs to exactly one {@link Heap} ({@link #owner}); only the thread that holds that
  * heap touches {@link #freeHead}, {@link #used}, the partial-list links and the FREE/LIVE transitions. Any thread
@@ -22,7 +23,6 @@ final class Slab {
 
     static final int LIVE = 0x4000_0000;
     static final int REMOTE = 0x2000_0000;
-    static final int LINK_MASK = 0xFFFF;
 
     private static final VarHandle REMOTE_HEAD;
     private static final VarHandle META = MethodHandles.arrayElementVarHandle(int[].class);
@@ -48,6 +48,8 @@ final class Slab {
     final HakmemAllocator allocator;
     /** One entry more than {@link #capacity}: the extra one is never LIVE, so a tail offset fails the LIVE check. */
     final int[] meta;
+    /** Remote-list links, written only by the thread that claimed the block (LIVE -> REMOTE). */
+    final short[] remoteNext;
 
     // ---- owner state (the thread holding the owner heap) ----
     /**
@@ -85,6 +87,7 @@ final class Slab {
         this.large = false;
         this.superSlab = superSlab;
         this.meta = new int[capacity + 1];
+        this.remoteNext = new short[capacity + 1];
         for (int i = 0; i + 1 < capacity; i++) {
             meta[i] = i + 2; // next = i + 1
         }
@@ -103,6 +106,7 @@ final class Slab {
         this.large = true;
         this.superSlab = null;
         this.meta = new int[] {LIVE};
+        this.remoteNext = new short[1];
     }
 
     /** The sentinel "no slab": never in the page map, never has a free block. */
@@ -132,7 +136,7 @@ final class Slab {
         int head;
         do {
             head = (int) REMOTE_HEAD.getVolatile(this);
-            meta[i] = REMOTE | (head + 1);
+            remoteNext[i] = (short) head;
         } while (!REMOTE_HEAD.compareAndSet(this, head, i));
         return head < 0;
     }
