@@ -145,7 +145,7 @@ final class CompareCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--runs must be at least 1: " + n);
         }
         Path dir = out != null ? out : Path.of("bench-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Forker forker = new Forker(jvmArgs, timeout);
+        Forker forker = new Forker(jvmArgs, timeout, counts.quick);
 
         ObjectNode header = Json.object();
         header.put("tool", "hakmem compare");
@@ -161,6 +161,7 @@ final class CompareCommand implements Callable<Integer> {
         opts.put("targetMb", targetMb);
         opts.put("sampleMs", sampleMs);
         opts.put("quick", counts.quick);
+        opts.put("classDataSharing", counts.quick);
         opts.set("subjects", Json.MAPPER.valueToTree(subjects));
         opts.set("workloads", Json.MAPPER.valueToTree(ws.stream().map(Workload::id).toList()));
         opts.set("jvmArgs", Json.MAPPER.valueToTree(jvmArgs));
