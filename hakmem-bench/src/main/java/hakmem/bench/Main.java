@@ -1,12 +1,44 @@
 package hakmem.bench;
 
-/** Placeholder until the bench lands: the launcher's entry point. */
-public final class Main {
-    private Main() {
-    }
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code ./hakmem}: the command line of hakmem-j. Commands: {@code compare} (the main job: policies and peers
+ * side by side, each run in its own JVM, with the GO / NO-GO verdict), {@code run} (one run, one JSON line: what
+ * compare forks), {@code soak} (one long run in epochs) and {@code list} (what is found here).
+ */
+@Command(name = "hakmem", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "hakmem-j: an off-heap allocator with pluggable release policies, and its bench.",
+        subcommands = {CompareCommand.class, RunCommand.class, SoakCommand.class, ListCommand.class,
+            CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.err.println("hakmem: not implemented yet");
-        System.exit(1);
+        System.exit(execute(args));
+    }
+
+    /** Runs a command line and returns the exit code (tests call this in-process). */
+    public static int execute(String... args) {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(System.err);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getModule().getDescriptor() == null ? null
+                    : Main.class.getModule().getDescriptor().rawVersion().orElse(null);
+            return new String[] {"hakmem-j " + (v == null ? "0.1.0-SNAPSHOT" : v) + ", Java " + Runtime.version()};
+        }
     }
 }

@@ -1,0 +1,237 @@
+package hakmem.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import hakmem.api.OptionValue;
+import hakmem.api.PolicyInfo;
+import hakmem.bench.report.CompareReport;
+import hakmem.bench.report.Format;
+import hakmem.bench.report.MachineInfo;
+import hakmem.bench.report.Progress;
+import hakmem.bench.run.Forker;
+import hakmem.bench.run.Json;
+import hakmem.bench.subject.Subjects;
+import hakmem.bench.workload.Params;
+import hakmem.bench.workload.Workload;
+import hakmem.bench.workload.Workloads;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The project's main job: subjects side by side on a workload, each run in its own JVM, interleaved
+ * (A B C A B C ...) so drift of the machine spreads evenly; a table, the verdict, the targets and the files.
+ */
+@Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Compare hakmem policies and peer allocators side by side (default: speed, balanced, lean on "
+                + "Mixed WS=400, 5 runs each, interleaved, each run in its own JVM).",
+            "Prints a table, the GO / NO-GO verdict of each lean-family policy against speed, and the targets; writes "
+                + "results.json, results.csv, summary.csv, report.md and PNG charts under --out.",
+            "-Dhakmem.* properties given to ./hakmem are passed to every run. Exit code 0 if every run passed, 1 if any failed."})
+final class CompareCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--policies", split = ",", defaultValue = "speed,balanced,lean",
+            description = "hakmem policy ids, comma-separated; 'none' for peers only (default ${DEFAULT-VALUE})")
+    List<String> policies;
+
+    @Option(names = "--peers", split = ",", description = "peers, comma-separated, or 'all': "
+            + "ffm-malloc, ffm-mimalloc, ffm-jemalloc, unsafe, netty, arena (default: none)")
+    List<String> peers = new ArrayList<>();
+
+    @Option(names = "--workload", split = ",", defaultValue = "mixed",
+            description = "workloads, comma-separated: mixed, burst, remote, larson, churn (default ${DEFAULT-VALUE})")
+    List<String> workloads;
+
+    @Option(names = "--runs", description = "runs per subject and workload (default 5; --quick 3)")
+    Integer runs;
+
+    @Mixin
+    WorkloadOptions counts;
+
+    @Option(names = "--out", description = "output directory (default bench-results/<timestamp>/)")
+    Path out;
+
+    @Option(names = "--json", description = "print results.json on stdout (the table goes to stderr)")
+    boolean json;
+
+    @Option(names = "--baseline", defaultValue = "speed", description = "subject the ratios are taken against (default ${DEFAULT-VALUE})")
+    String baseline;
+
+    @Option(names = "--target-mb", defaultValue = "10", description = "verdict: peak allocator resident target in MB (default ${DEFAULT-VALUE})")
+    double targetMb;
+
+    @Option(names = "--sample-ms", defaultValue = "20", description = "resident sampling period inside each run (default ${DEFAULT-VALUE})")
+    long sampleMs;
+
+    @Option(names = "--jvm-arg", description = "extra JVM argument for every forked run (repeatable), e.g. --jvm-arg=-Xmx1g")
+    List<String> jvmArgs = new ArrayList<>();
+
+    @Option(names = "--timeout", defaultValue = "900", description = "seconds before a run is killed and counted as failed (default ${DEFAULT-VALUE})")
+    long timeout;
+
+    @Option(names = "--no-charts", description = "skip the PNG charts")
+    boolean noCharts;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintStream err = System.err;
+        List<String> subjects = new ArrayList<>();
+        ArrayNode skipped = Json.MAPPER.createArrayNode();
+        List<String> wanted = policies.stream().map(String::trim).filter(s -> !s.isEmpty() && !s.equals("none")).toList();
+        if (!wanted.isEmpty()) {
+            List<PolicyInfo> found;
+            try {
+                found = Subjects.policies();
+            } catch (RuntimeException e) {
+                throw new ParameterException(spec.commandLine(), "cannot list hakmem policies: " + e.getMessage()
+                        + "\n(use --policies none to compare peers only)");
+            }
+            List<String> ids = found.stream().map(PolicyInfo::id).toList();
+            for (String p : wanted) {
+                if (!ids.contains(p)) {
+                    throw new ParameterException(spec.commandLine(), "policy '" + p + "' not found; policies: " + ids);
+                }
+                if (!subjects.contains(p)) {
+                    subjects.add(p);
+                }
+            }
+        }
+        List<String> peerIds = new ArrayList<>();
+        for (String p : peers) {
+            if (p.trim().equals("all")) {
+                peerIds.addAll(Subjects.PEERS);
+            } else if (!p.isBlank()) {
+                peerIds.add(p.trim());
+            }
+        }
+        for (String p : peerIds) {
+            if (!Subjects.isPeer(p)) {
+                throw new ParameterException(spec.commandLine(), "peer '" + p + "' not found; peers: " + Subjects.PEERS);
+            }
+            Subjects.Availability a = Subjects.availability(p);
+            if (!a.available()) {
+                err.println("hakmem compare: skipping " + p + ": " + a.detail() + (a.install().isEmpty() ? "" : "\n  install: " + a.install()));
+                skipped.addObject().put("subject", p).put("reason", a.detail()).put("install", a.install());
+            } else if (!subjects.contains(p)) {
+                subjects.add(p);
+            }
+        }
+        if (subjects.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "nothing to compare: no policy and no available peer");
+        }
+        List<Workload> ws = new ArrayList<>();
+        for (String w : workloads) {
+            ws.add(Workloads.byId(w.trim()));
+        }
+        int n = runs != null ? runs : counts.quick ? 3 : 5;
+        if (n < 1) {
+            throw new ParameterException(spec.commandLine(), "--runs must be at least 1: " + n);
+        }
+        Path dir = out != null ? out : Path.of("bench-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        Forker forker = new Forker(jvmArgs, timeout, counts.quick);
+
+        ObjectNode header = Json.object();
+        header.put("tool", "hakmem compare");
+        header.put("formatVersion", 1);
+        header.put("command", "hakmem " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
+        header.put("startedAt", OffsetDateTime.now().toString());
+        header.set("machine", MachineInfo.machine());
+        header.set("jdk", MachineInfo.jdk());
+        header.set("git", MachineInfo.git());
+        ObjectNode opts = header.putObject("options");
+        opts.put("runs", n);
+        opts.put("baseline", baseline);
+        opts.put("targetMb", targetMb);
+        opts.put("sampleMs", sampleMs);
+        opts.put("quick", counts.quick);
+        opts.put("classDataSharing", counts.quick);
+        opts.set("subjects", Json.MAPPER.valueToTree(subjects));
+        opts.set("workloads", Json.MAPPER.valueToTree(ws.stream().map(Workload::id).toList()));
+        opts.set("jvmArgs", Json.MAPPER.valueToTree(jvmArgs));
+        ObjectNode props = header.putObject("hakmemProperties");
+        for (String k : System.getProperties().stringPropertyNames()) {
+            if (k.startsWith("hakmem.")) {
+                props.put(k, System.getProperty(k));
+            }
+        }
+        header.set("hakmemOptions", hakmemOptions());
+        header.set("skipped", skipped);
+        Map<String, Params> params = new LinkedHashMap<>();
+        for (Workload w : ws) {
+            params.put(w.id(), counts.resolve(w));
+        }
+
+        int total = ws.size() * n * subjects.size();
+        Progress progress = Progress.forConsole(total);
+        progress.line(String.format(Locale.ROOT, "hakmem compare: %s on %s, %d runs each, interleaved, one JVM per run -> %s",
+                String.join(", ", subjects), String.join(", ", params.keySet()), n, dir));
+        List<JsonNode> results = new ArrayList<>();
+        for (Workload w : ws) {
+            Params p = params.get(w.id());
+            for (int r = 1; r <= n; r++) {
+                for (String s : subjects) {
+                    String step = w.id() + " " + s + " #" + r;
+                    progress.start(step);
+                    Path log = dir.resolve("logs").resolve(w.id() + "-" + s + "-" + r + ".log");
+                    ObjectNode res = forker.run(s, w.id(), p, sampleMs, log, f -> progress.within(step, f));
+                    res.put("run", r);
+                    results.add(res);
+                    progress.done(step, res.path("ok").asBoolean(false)
+                            ? Format.ops(Json.dbl(res, "opsPerSec")) + " ops/s"
+                            + (res.path("allocPeakResidentBytes").isNull() ? "" : ", alloc peak "
+                            + Format.bytes(Json.dbl(res, "allocPeakResidentBytes")))
+                            : "FAILED: " + Json.str(res, "error", "?"));
+                }
+            }
+        }
+        progress.finish();
+        header.put("finishedAt", OffsetDateTime.now().toString());
+        header.put("loadAverageAtEnd", MachineInfo.loadAverage());
+        int mixedThreads = params.containsKey("mixed") ? params.get("mixed").threads() : 1;
+        CompareReport report = new CompareReport(header, results, List.copyOf(params.keySet()), subjects, baseline,
+                targetMb * 1e6, mixedThreads);
+        List<Path> files = report.write(dir, !noCharts);
+        PrintStream table = json ? System.err : System.out;
+        for (String w : params.keySet()) {
+            report.printTable(table, w);
+        }
+        report.printVerdicts(table);
+        report.printTargets(table);
+        table.println();
+        table.println("wrote " + files.stream().map(f -> f.getFileName().toString()).toList() + " to " + dir);
+        if (json) {
+            System.out.println(Json.pretty(report.toJson()));
+        }
+        return report.anyFailed() ? 1 : 0;
+    }
+
+    static ArrayNode hakmemOptions() {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        try {
+            for (OptionValue o : Subjects.options()) {
+                a.addObject().put("name", o.name()).put("value", o.value()).put("source", o.source())
+                        .put("default", o.defaultValue()).put("owner", o.owner());
+            }
+        } catch (RuntimeException e) {
+            a.addObject().put("error", String.valueOf(e.getMessage()));
+        }
+        return a;
+    }
+}

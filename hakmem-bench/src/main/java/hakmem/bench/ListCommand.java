@@ -1,0 +1,65 @@
+package hakmem.bench;
+
+import hakmem.api.OptionValue;
+import hakmem.api.PolicyInfo;
+import hakmem.bench.subject.Subjects;
+import hakmem.bench.workload.Workload;
+import hakmem.bench.workload.Workloads;
+import java.io.PrintStream;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+
+/** What this installation has: policies (with their modules), the effective options, workloads and peers. */
+@Command(name = "list", mixinStandardHelpOptions = true,
+        description = "List the policies found (id, description, module), the effective option table, the workloads, "
+                + "and the peers with whether each is available here.")
+final class ListCommand implements Callable<Integer> {
+
+    @Override
+    public Integer call() {
+        PrintStream out = System.out;
+        out.println("Policies (hakmem.api.spi.PolicyPlugin, found with ServiceLoader):");
+        int code = 0;
+        try {
+            List<PolicyInfo> ps = Subjects.policies();
+            if (ps.isEmpty()) {
+                out.println("  none found");
+            }
+            for (PolicyInfo p : ps) {
+                out.printf("  %-12s %-24s %s%n", p.id(), p.module(), p.description());
+            }
+        } catch (RuntimeException e) {
+            out.println("  unavailable: " + e.getMessage());
+            code = 1;
+        }
+        out.println();
+        out.println("Options (system property -Dhakmem.<name> beats env HAKMEM_<NAME> beats the default):");
+        try {
+            List<OptionValue> os = Subjects.options();
+            out.printf("  %-26s %-12s %-28s %-10s %s%n", "name", "value", "source", "default", "accepted / unit");
+            for (OptionValue o : os) {
+                String acc = o.accepted().isEmpty() ? o.unit() : String.join("|", o.accepted());
+                out.printf("  %-26s %-12s %-28s %-10s %s%n", o.name(), o.value(), o.source(), o.defaultValue(), acc);
+            }
+        } catch (RuntimeException e) {
+            out.println("  unavailable: " + e.getMessage());
+            code = 1;
+        }
+        out.println();
+        out.println("Workloads:");
+        for (Workload w : Workloads.all()) {
+            out.printf("  %-8s %s%n", w.id(), w.description());
+        }
+        out.println();
+        out.println("Peers (--peers):");
+        for (String id : Subjects.PEERS) {
+            Subjects.Availability a = Subjects.availability(id);
+            out.printf("  %-13s %-13s %s%n", id, a.available() ? "available" : "UNAVAILABLE", a.detail());
+            if (!a.available() && !a.install().isEmpty()) {
+                out.printf("  %-13s %-13s install: %s%n", "", "", a.install());
+            }
+        }
+        return code;
+    }
+}

@@ -1,0 +1,53 @@
+package hakmem.bench;
+
+import hakmem.bench.workload.Params;
+import hakmem.bench.workload.Workload;
+import picocli.CommandLine.Option;
+
+/** Workload counts shared by run and compare; unset options take the workload's defaults. */
+final class WorkloadOptions {
+    @Option(names = "--ops", description = "timed ops per thread (mixed, larson), per producer (remote), in total (burst, churn)")
+    Long ops;
+
+    @Option(names = "--warmup", description = "warm-up ops before timing")
+    Long warmup;
+
+    @Option(names = "--threads", description = "worker threads (mixed default 1; remote, larson, churn default 2)")
+    Integer threads;
+
+    @Option(names = "--ws", description = "working set: slots per table (mixed, burst, churn default 400; larson 1000)")
+    Integer ws;
+
+    @Option(names = "--quick", description = "small counts, 3 runs: a whole default compare in under 30 s")
+    boolean quick;
+
+    @Option(names = "--burst-mb", description = "burst: MiB allocated at the top of each burst (default 64, quick 16)")
+    Integer burstMb;
+
+    @Option(names = "--idle-ms", description = "burst: idle time after each burst in ms (default 2000, quick 300)")
+    Integer idleMs;
+
+    @Option(names = "--cycles", description = "burst: bursts per run (default 2, quick 1)")
+    Integer cycles;
+
+    Params resolve(Workload w) {
+        Params p = w.defaults(quick);
+        if (ops != null) {
+            p = p.withOps(ops);
+        }
+        if (warmup != null) {
+            p = p.withWarmup(warmup);
+        }
+        if (threads != null) {
+            p = p.withThreads(threads);
+        }
+        if (ws != null) {
+            p = p.withWs(ws);
+        }
+        if (burstMb != null || idleMs != null || cycles != null) {
+            p = p.withBurst(burstMb != null ? burstMb : p.burstMb(), idleMs != null ? idleMs : p.idleMs(),
+                    cycles != null ? cycles : p.cycles());
+        }
+        return p;
+    }
+}

@@ -1,0 +1,56 @@
+package hakmem.bench.report;
+
+import java.util.Locale;
+
+/** Number formats for tables and reports. */
+public final class Format {
+    private Format() {
+    }
+
+    public static String bytes(double b) {
+        if (Double.isNaN(b) || b < 0) {
+            return "n/a";
+        }
+        if (b >= 1 << 30) {
+            return String.format(Locale.ROOT, "%.2f GiB", b / (1 << 30));
+        }
+        if (b >= 1 << 20) {
+            return String.format(Locale.ROOT, "%.1f MiB", b / (1 << 20));
+        }
+        if (b >= 1 << 10) {
+            return String.format(Locale.ROOT, "%.0f KiB", b / (1 << 10));
+        }
+        return String.format(Locale.ROOT, "%.0f B", b);
+    }
+
+    /** Decimal megabytes (10^6 bytes), as targets are stated. */
+    public static String mb(double b) {
+        return Double.isNaN(b) || b < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MB", b / 1e6);
+    }
+
+    public static String mib(double b) {
+        return Double.isNaN(b) || b < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", b / (1 << 20));
+    }
+
+    public static String ops(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        return String.format(Locale.ROOT, "%.2f M", v / 1e6);
+    }
+
+    public static String ratio(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format(Locale.ROOT, "%.2fx", v);
+    }
+
+    public static String percent(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%+.2f%%", v * 100);
+    }
+
+    public static String sci(double v) {
+        if (Double.isNaN(v)) {
+            return "n/a";
+        }
+        return v == 0 ? "0" : String.format(Locale.ROOT, "%.2e", v);
+    }
+}

@@ -1,0 +1,102 @@
+package hakmem.bench.subject;
+
+import hakmem.api.Hakmem;
+import hakmem.api.OptionValue;
+import hakmem.api.PolicyInfo;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Resolves subject ids: a peer id from {@link #PEERS}, otherwise a hakmem policy id. Subject classes are only
+ * named in {@link #create}, one {@code new} per branch, so a JVM loads the one class it runs.
+ */
+public final class Subjects {
+    /** The peer ids, in the order reports list them. */
+    public static final List<String> PEERS = List.of("ffm-malloc", "ffm-mimalloc", "ffm-jemalloc", "unsafe", "netty", "arena");
+
+    private Subjects() {
+    }
+
+    /** Whether a peer can run here, what it uses, and how to install it if it cannot. */
+    public record Availability(String id, boolean available, String detail, String install) {
+    }
+
+    public static boolean isPeer(String id) {
+        return PEERS.contains(id);
+    }
+
+    /** Availability of a peer, checked without loading anything (no restricted method, no downcall). */
+    public static Availability availability(String id) {
+        return switch (id) {
+            case "ffm-malloc" -> new Availability(id, true, "libc malloc/free via FFM downcalls, critical(false)", "");
+            case "ffm-mimalloc" -> library(id, "libmimalloc.so.2", "libmimalloc2.0");
+            case "ffm-jemalloc" -> library(id, "libjemalloc.so.2", "libjemalloc2");
+            case "unsafe" -> module(id, "jdk.unsupported", "sun.misc.Unsafe allocateMemory/freeMemory");
+            case "netty" -> module(id, "io.netty.buffer", "Netty 4.2 PooledByteBufAllocator direct buffers, FastThreadLocalThread");
+            case "arena" -> new Availability(id, true, "Arena.ofConfined() per block (ofShared() where frees cross threads)", "");
+            default -> throw new IllegalArgumentException("'" + id + "' is not a peer; peers: " + PEERS);
+        };
+    }
+
+    private static Availability library(String id, String soname, String debianPackage) {
+        Optional<String> path = NativeLibs.locate(soname);
+        String install = "apt-get install -y " + debianPackage + "   (Debian/Ubuntu; or hakmem-bench/scripts/install-peers.sh)";
+        return path.map(p -> new Availability(id, true, soname + " at " + p + " via FFM downcalls, critical(false)", install))
+                .orElseGet(() -> new Availability(id, false, soname + " not found in " + NativeLibs.searchPath(), install));
+    }
+
+    private static Availability module(String id, String module, String detail) {
+        boolean present = ModuleLayer.boot().findModule(module).isPresent()
+                || Subjects.class.getModule().getLayer() == null; // class path: the jar is either there or not
+        return new Availability(id, present, present ? detail : "module " + module + " is not on the module path",
+                present ? "" : "rebuild: the bench pom copies it to hakmem-bench/target/modules");
+    }
+
+    /** The hakmem policies found, or the reason there are none (e.g. hakmem-core not on the module path). */
+    public static List<PolicyInfo> policies() {
+        try {
+            return Hakmem.policies();
+        } catch (LinkageError e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The effective option table (see {@link Hakmem#options()}), with the same error handling as {@link #policies()}. */
+    public static List<OptionValue> options() {
+        try {
+            return Hakmem.options();
+        } catch (LinkageError e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Hakmem's provider failed to load (its static initializer threw): say why, once, as an ordinary exception. */
+    private static IllegalStateException unavailable(LinkageError e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        String why = root == e && e instanceof NoClassDefFoundError
+                ? "the hakmem implementation failed to load earlier in this JVM" : root.getMessage();
+        return new IllegalStateException(why, e);
+    }
+
+    /**
+     * Creates a subject.
+     *
+     * @param id               a peer id or a hakmem policy id
+     * @param maxLive          the most blocks the workload keeps live at once (sizes handle tables)
+     * @param crossThreadFrees whether the workload frees blocks on threads other than the allocating one
+     */
+    public static Subject create(String id, int maxLive, boolean crossThreadFrees) {
+        return switch (id) {
+            case "ffm-malloc" -> new FfmMallocSubject();
+            case "ffm-mimalloc" -> new FfmMimallocSubject();
+            case "ffm-jemalloc" -> new FfmJemallocSubject();
+            case "unsafe" -> new UnsafeSubject();
+            case "netty" -> new NettySubject(maxLive);
+            case "arena" -> new ArenaSubject(maxLive, crossThreadFrees);
+            default -> new HakmemSubject(id);
+        };
+    }
+}

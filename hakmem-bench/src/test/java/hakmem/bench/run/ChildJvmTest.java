@@ -1,0 +1,81 @@
+package hakmem.bench.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import hakmem.bench.subject.Subjects;
+import hakmem.bench.workload.Rng;
+import hakmem.bench.workload.Workloads;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `run` and a tiny `compare` in child JVMs, launched the way compare launches its runs. */
+class ChildJvmTest {
+
+    @Test
+    void quickRunPrintsOneJsonLineWithVerifiedChecks(@TempDir Path dir) throws Exception {
+        var p = Workloads.byId("mixed").defaults(true).withOps(200_000).withWarmup(20_000);
+        ObjectNode r = new Forker(List.of(), 120).run("unsafe", "mixed", p, 5, dir.resolve("run.log"), f -> { });
+        assertThat(r.path("ok").asBoolean()).as("run failed: %s", r).isTrue();
+        assertThat(r.path("subject").asText()).isEqualTo("unsafe");
+        assertThat(r.path("kind").asText()).isEqualTo("peer");
+        assertThat(r.path("timedOps").asLong()).isEqualTo(200_000);
+        assertThat(r.path("opsPerSec").asDouble()).isPositive();
+        assertThat(r.path("rngFinal").asText()).isEqualTo(r.path("rngExpected").asText())
+                .isEqualTo(String.format("0x%016x", Rng.advance(Rng.SEED, 2 * 220_000)));
+        assertThat(r.path("peakRssBytes").asLong()).isGreaterThan(10_000_000);
+        assertThat(r.path("allocPeakResidentBytes").isNull()).isTrue();
+        assertThat(r.path("fork").path("exitCode").asInt()).isZero();
+        assertThat(r.path("series").size()).isPositive();
+    }
+
+    @Test
+    void hakmemPolicyRunReportsResidentAndSyscalls(@TempDir Path dir) throws Exception {
+        boolean core;
+        try {
+            core = Subjects.policies().stream().anyMatch(p -> p.id().equals("balanced"));
+        } catch (RuntimeException e) {
+            core = false;
+        }
+        Assumptions.assumeTrue(core, "hakmem-core with the balanced policy is not on the module path yet");
+        var p = Workloads.byId("mixed").defaults(true).withOps(200_000).withWarmup(20_000);
+        ObjectNode r = new Forker(List.of(), 120).run("balanced", "mixed", p, 5, dir.resolve("run.log"), f -> { });
+        assertThat(r.path("ok").asBoolean()).as("run failed: %s", r).isTrue();
+        assertThat(r.path("kind").asText()).isEqualTo("policy");
+        assertThat(r.path("allocPeakResidentBytes").asLong()).isPositive();
+        assertThat(r.path("syscallsPerOp").isNumber()).isTrue();
+        assertThat(r.path("stats").path("counters").has("mmap_calls")).isTrue();
+    }
+
+    @Test
+    void tinyCompareWritesItsFiles(@TempDir Path dir) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Forker.javaBinary(), "--enable-native-access=hakmem.core,hakmem.bench,ALL-UNNAMED",
+                "-Djava.awt.headless=true", "-p", System.getProperty("jdk.module.path"), "-cp", System.getProperty("java.class.path"),
+                "--add-modules", "ALL-MODULE-PATH",
+                "-m", "hakmem.bench/hakmem.bench.Main", "compare", "--policies", "none", "--peers", "unsafe,ffm-malloc",
+                "--runs", "2", "--ops", "50000", "--warmup", "5000", "--sample-ms", "5", "--out", dir.toString()));
+        Process proc = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(proc.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        String err = Files.readString(dir.resolve("stderr.txt"));
+        assertThat(proc.exitValue()).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
+        assertThat(out).contains("unsafe").contains("ffm-malloc").contains("Targets");
+        assertThat(err).contains("[1/4] mixed unsafe #1").contains("[4/4] mixed ffm-malloc #2");
+        JsonNode json = Json.parse(Files.readString(dir.resolve("results.json")));
+        assertThat(json.get("runs")).hasSize(4);
+        // interleaved: A B A B
+        assertThat(json.get("runs").findValuesAsText("subject")).containsExactly("unsafe", "ffm-malloc", "unsafe", "ffm-malloc");
+        assertThat(json.get("summary")).hasSize(2);
+        assertThat(dir.resolve("report.md")).exists();
+        assertThat(dir.resolve("throughput-mixed.png")).exists();
+        assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(5);
+    }
+}
