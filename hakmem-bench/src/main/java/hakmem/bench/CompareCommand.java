@@ -214,6 +214,9 @@ final class CompareCommand implements Callable<Integer> {
         }
         report.printVerdicts(table);
         report.printTargets(table);
+        if (counts.quick) {
+            table.println("\n--quick times about a million ops per run: a smoke test of every subject, not a speed measurement.");
+        }
         table.println();
         table.println("wrote " + files.stream().map(f -> f.getFileName().toString()).toList() + " to " + dir);
         if (json) {

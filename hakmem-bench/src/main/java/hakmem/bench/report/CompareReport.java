@@ -340,6 +340,11 @@ public final class CompareReport {
                     .append(s.path("install").asText().isEmpty() ? "" : "; install: `" + s.path("install").asText() + "`")
                     .append('\n');
         }
+        if (opt.path("quick").asBoolean(false)) {
+            sb.append("\n**--quick**: each run times about a million ops (tens of milliseconds), before the JIT has "
+                    + "settled; the figures show that every subject works and its memory behaviour, not its speed. "
+                    + "Measure without --quick.\n");
+        }
         sb.append('\n');
         sb.append("Figures: ops/s of the timed loop (median of the runs, min..max, coefficient of variation); peak RSS = the "
                 + "process's VmHWM (the JVM alone is ~56 MB); alloc peak = highest allocator resident bytes sampled (mincore "

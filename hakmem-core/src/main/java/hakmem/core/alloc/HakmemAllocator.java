@@ -67,6 +67,7 @@ public final class HakmemAllocator implements Allocator {
     /** The addresses of the last 64 large blocks freed: a second free of one is a double free, not a foreign address. */
     private final long[] unmappedRing = new long[64];
     private int unmappedNext;
+    private final java.util.concurrent.atomic.AtomicBoolean raceLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread ticker;
     private final Thread exitHook;
 
@@ -377,8 +378,11 @@ public final class HakmemAllocator implements Allocator {
         }
         // the block is ours to push now; its slab cannot change owner while it holds a LIVE or REMOTE block
         Heap owner = s.owner;
-        if (s.pushRemote(i)) {
+        int pushed = s.pushRemote(i);
+        if (pushed == Slab.PUSHED_FIRST) {
             owner.enqueue(s);
+        } else if (pushed == Slab.CARRIED) {
+            racedDoubleFrees(1); // the stale node of that earlier race now carries this (valid) free
         }
         stats.increment(Stat.REMOTE_FREES);
     }
@@ -460,8 +464,10 @@ public final class HakmemAllocator implements Allocator {
     /** The owner found remote-freed blocks its own free had already taken back: a racing double free. */
     void racedDoubleFrees(int n) {
         stats.add(Stat.DOUBLE_FREES, n);
-        LOG.log(System.Logger.Level.WARNING, "hakmem: " + n + " block(s) were freed twice at the same time by two threads "
-                + "(the owner's free won; the other free was dropped)");
+        if (raceLogged.compareAndSet(false, true)) {
+            LOG.log(System.Logger.Level.WARNING, "hakmem: " + n + " block(s) were freed twice at the same time by two threads "
+                + "(the owner's free won; the other free was dropped); further ones are only counted in double_frees");
+        }
     }
 
     ClassPool pool(int c) {
@@ -533,6 +539,9 @@ public final class HakmemAllocator implements Allocator {
     public long usableSize(long address) {
         checkOpen();
         Slab s = PageMap.get(address);
+        if (s == null && recentlyUnmapped(address)) {
+            throw new IllegalStateException("usableSize: block 0x" + Long.toHexString(address) + " is free");
+        }
         if (s == null || s.allocator != this) {
             stats.increment(Stat.INVALID_FREES);
             throw new IllegalArgumentException("usableSize: 0x" + Long.toHexString(address) + " was not allocated by this allocator");

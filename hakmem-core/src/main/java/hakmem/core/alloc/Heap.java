@@ -170,11 +170,11 @@ final class Heap {
         int skipped = 0;
         int head = s.freeHead;
         int[] meta = s.meta;
-        // A well-formed list has at most capacity nodes. Only a double free that raced with the owner's own free of
-        // the same block can leave a node that is no longer REMOTE (the owner's free won): skip it, and bound the walk
-        // so that even then the lists stay sound (at worst a few blocks stay unreachable).
+        // A block has at most one node on the list (see Slab.pushRemote), so the walk ends within capacity steps (the
+        // bound is a second line of defence). Only a double free that raced with the owner's own free of the same
+        // block leaves a node whose block is no longer REMOTE (the owner's free won): it is skipped and counted.
         for (int steps = 0; i >= 0 && steps <= s.capacity; steps++) {
-            int nx = s.remoteNext[i];
+            int nx = s.takeOff(i);
             if (meta[i] == Slab.REMOTE) {
                 meta[i] = head + 1;
                 head = i;

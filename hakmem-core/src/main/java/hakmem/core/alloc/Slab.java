@@ -26,6 +26,9 @@ final class Slab {
 
     private static final VarHandle REMOTE_HEAD;
     private static final VarHandle META = MethodHandles.arrayElementVarHandle(int[].class);
+    private static final VarHandle LINK = MethodHandles.arrayElementVarHandle(short[].class);
+    /** {@link #remoteNext} value of a block that has no node on the remote list. */
+    static final short UNLISTED = -2;
 
     static {
         try {
@@ -48,7 +51,10 @@ final class Slab {
     final HakmemAllocator allocator;
     /** One entry more than {@link #capacity}: the extra one is never LIVE, so a tail offset fails the LIVE check. */
     final int[] meta;
-    /** Remote-list links, written only by the thread that claimed the block (LIVE -> REMOTE). */
+    /**
+     * Remote-list links ({@link #UNLISTED} when the block has no node on the list). Written by the thread that claimed
+     * the block (LIVE -> REMOTE) and by the owner when it takes the node off.
+     */
     final short[] remoteNext;
 
     // ---- owner state (the thread holding the owner heap) ----
@@ -88,6 +94,7 @@ final class Slab {
         this.superSlab = superSlab;
         this.meta = new int[capacity + 1];
         this.remoteNext = new short[capacity + 1];
+        java.util.Arrays.fill(remoteNext, UNLISTED);
         for (int i = 0; i + 1 < capacity; i++) {
             meta[i] = i + 2; // next = i + 1
         }
@@ -131,14 +138,37 @@ final class Slab {
         return (int) META.getVolatile(meta, i);
     }
 
-    /** Pushes block {@code i}, already claimed (REMOTE), onto the remote list; true if the list was empty before. */
-    boolean pushRemote(int i) {
+    static final int PUSHED = 0;
+    static final int PUSHED_FIRST = 1;
+    static final int CARRIED = -1;
+
+    /**
+     * Pushes block {@code i}, already claimed (REMOTE), onto the remote list: {@link #PUSHED_FIRST} if the list was
+     * empty before (the caller queues the slab), {@link #PUSHED} otherwise. If the block still has a node on the list,
+     * left by an earlier double free that raced with the owner's free, that node carries this free
+     * ({@link #CARRIED}): pushing again would overwrite its link and cut the list.
+     */
+    int pushRemote(int i) {
+        if ((short) LINK.getVolatile(remoteNext, i) != UNLISTED) { // after the CAS: Dekker pair with takeOff()
+            return CARRIED;
+        }
         int head;
         do {
             head = (int) REMOTE_HEAD.getVolatile(this);
             remoteNext[i] = (short) head;
         } while (!REMOTE_HEAD.compareAndSet(this, head, i));
-        return head < 0;
+        return head < 0 ? PUSHED_FIRST : PUSHED;
+    }
+
+    /**
+     * Takes node {@code i} off a list taken with {@link #takeRemote()} and returns its successor. The volatile write
+     * orders it before the owner reads the block's state, as the pusher's CAS orders its state write before it reads
+     * the link: one of the two sees the other.
+     */
+    int takeOff(int i) {
+        int next = remoteNext[i];
+        LINK.setVolatile(remoteNext, i, UNLISTED);
+        return next;
     }
 
     /** Takes the whole remote list (owner only). */

@@ -34,9 +34,11 @@ final class Reliability {
     static final List<String> BUILT_IN_POLICIES = List.of("keep", "lean", "balanced", "speed");
 
     /** Options that make the lean family decommit at once, so that decommit happens during every test. */
+    /** Lean at its most eager: decommit at once, keep one empty slab per class (the plugin's default keeps 8). */
     static final Map<String, String> EAGER_DECOMMIT = Map.of(
             "ss.mem.lean.decommit", "DONTNEED",
-            "ss.mem.lean.delay.ms", "0");
+            "ss.mem.lean.delay.ms", "0",
+            "lean.keep.slabs", "1");
 
     static final long KiB = 1024;
     static final long MiB = 1024 * KiB;

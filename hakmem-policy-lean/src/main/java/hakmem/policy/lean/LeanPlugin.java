@@ -33,7 +33,7 @@ public final class LeanPlugin implements PolicyPlugin {
     @Override
     public List<OptionSpec> options() {
         return List.of(
-                new OptionSpec(LeanOptions.KEEP_SLABS, OptionSpec.Type.NUMBER, "1", "slabs", "", List.of(),
+                new OptionSpec(LeanOptions.KEEP_SLABS, OptionSpec.Type.NUMBER, "8", "slabs", "", List.of(),
                         "lean: empty slabs per class kept committed, so an alloc/free ping-pong at a slab boundary "
                                 + "makes no system calls (0.." + LeanOptions.MAX_KEEP_SLABS + ")"),
                 new OptionSpec(LeanOptions.KEEP_IDLE, OptionSpec.Type.NUMBER, "1000", "ms", "", List.of(),

@@ -38,7 +38,7 @@ class LeanPluginTest {
         List<OptionSpec> options = new LeanPlugin().options();
         assertThat(options).extracting(OptionSpec::name).containsExactly("lean.keep.slabs", "lean.keep.idle.ms");
         assertThat(options).allSatisfy(o -> assertThat(o.type()).isEqualTo(OptionSpec.Type.NUMBER));
-        assertThat(options).extracting(OptionSpec::defaultValue).containsExactly("1", "1000");
+        assertThat(options).extracting(OptionSpec::defaultValue).containsExactly("8", "1000");
         assertThat(options).extracting(OptionSpec::env).containsExactly("HAKMEM_LEAN_KEEP_SLABS", "HAKMEM_LEAN_KEEP_IDLE_MS");
         // core options (ss.mem.lean.*) are the core's: declaring them again would be a clash
         assertThat(options).noneMatch(o -> o.name().startsWith("ss."));
@@ -82,8 +82,9 @@ class LeanPluginTest {
     }
 
     @Test
-    void leanDefaultsAreDontneedTenMegabytesNoDelayOneSlabForOneSecond() {
-        assertThat(Policies.lean(Map.of()).config()).isEqualTo(new LeanConfig(Decommit.DONTNEED, 10L << 20, 0, 1, 1000));
+    void leanDefaultsAreDontneedTenMegabytesNoDelayEightSlabsForOneSecond() {
+        LeanPolicy p = (LeanPolicy) Policies.build(new LeanPlugin(), Map.of());
+        assertThat(p.config()).isEqualTo(new LeanConfig(Decommit.DONTNEED, 10L << 20, 0, 8, 1000));
     }
 
     @Test
