@@ -40,6 +40,15 @@ final class Reliability {
             "ss.mem.lean.delay.ms", "0",
             "lean.keep.slabs", "1");
 
+    /**
+     * For tests that need decommit to happen on lean: {@link #EAGER_DECOMMIT} and no hysteresis
+     * ({@code lean.keep.slabs=0}; its default keeps 8 empty slabs per class committed).
+     */
+    static final Map<String, String> LEAN_EAGER = Map.of(
+            "ss.mem.lean.decommit", "DONTNEED",
+            "ss.mem.lean.delay.ms", "0",
+            "lean.keep.slabs", "0");
+
     static final long KiB = 1024;
     static final long MiB = 1024 * KiB;
 
