@@ -409,7 +409,7 @@ class ConcurrencyStressTest {
     @MethodSource("decommittingPolicies")
     void decommitWhileOthersAllocateInTheSameClass(String policy) throws Exception {
         AuditingOsBox box = new AuditingOsBox();
-        try (Allocator a = Reliability.open(policy, Reliability.LEAN_EAGER, box)) {
+        try (Allocator a = Reliability.open(policy, Reliability.EAGER_DECOMMIT, box)) {
             Run run = new Run(a);
             box.attach(run.live);
             List<Thread> threads = new ArrayList<>();

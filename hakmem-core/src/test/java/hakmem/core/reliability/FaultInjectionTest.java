@@ -222,7 +222,7 @@ class FaultInjectionTest {
     void madviseFailureDisablesDecommit(String policy, int errno) {
         assumeTrue(Reliability.policies().contains(policy));
         AuditingOsBox box = new AuditingOsBox();
-        try (CheckedAllocator ca = new CheckedAllocator(policy, Reliability.LEAN_EAGER, box)) {
+        try (CheckedAllocator ca = new CheckedAllocator(policy, Reliability.EAGER_DECOMMIT, box)) {
             RUNS.incrementAndGet();
             box.inject(Op.MADVISE, 0, Long.MAX_VALUE, errno);
             List<Block> keep = new ArrayList<>();

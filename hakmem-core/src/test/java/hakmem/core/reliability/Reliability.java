@@ -33,21 +33,11 @@ final class Reliability {
     /** Every built-in policy: the core's {@code keep} and the plugins that are test dependencies of hakmem-core. */
     static final List<String> BUILT_IN_POLICIES = List.of("keep", "lean", "balanced", "speed");
 
-    /** Options that make the lean family decommit at once, so that decommit happens during every test. */
     /** Lean at its most eager: decommit at once, keep one empty slab per class (the plugin's default keeps 8). */
     static final Map<String, String> EAGER_DECOMMIT = Map.of(
             "ss.mem.lean.decommit", "DONTNEED",
             "ss.mem.lean.delay.ms", "0",
             "lean.keep.slabs", "1");
-
-    /**
-     * For tests that need decommit to happen on lean: {@link #EAGER_DECOMMIT} and no hysteresis
-     * ({@code lean.keep.slabs=0}; its default keeps 8 empty slabs per class committed).
-     */
-    static final Map<String, String> LEAN_EAGER = Map.of(
-            "ss.mem.lean.decommit", "DONTNEED",
-            "ss.mem.lean.delay.ms", "0",
-            "lean.keep.slabs", "0");
 
     static final long KiB = 1024;
     static final long MiB = 1024 * KiB;
