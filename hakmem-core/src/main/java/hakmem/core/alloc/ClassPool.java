@@ -182,13 +182,8 @@ final class ClassPool {
                 break; // decommit disabled (or refused): leave the rest committed
             }
             for (Slab s : run) {
-                committedEmpty.remove(s);
-                s.committed = false;
-                clean.add(s);
-                committedSlabs--;
+                markDecommitted(s);
             }
-            stats.add(Stat.SLABS_DECOMMITTED, run.size());
-            stats.add(Stat.BYTES_DECOMMITTED, length);
             done += length;
             i = j;
         }
@@ -200,13 +195,18 @@ final class ClassPool {
         if (!s.inPool || !s.committed || !os.decommit(s.start, s.length, advice)) {
             return false;
         }
+        markDecommitted(s);
+        return true;
+    }
+
+    /** Moves an advised slab from the committed empties to the clean ones, and counts it. */
+    private void markDecommitted(Slab s) {
         committedEmpty.remove(s);
         s.committed = false;
         clean.add(s);
         committedSlabs--;
         stats.increment(Stat.SLABS_DECOMMITTED);
         stats.add(Stat.BYTES_DECOMMITTED, s.length);
-        return true;
     }
 
     /** Unmaps empty superslabs idle at least {@code minIdle}, keeping the {@code keep} most recently emptied. */
