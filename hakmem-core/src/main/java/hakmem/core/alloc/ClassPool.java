@@ -6,6 +6,7 @@ import hakmem.api.spi.SizeClass;
 import hakmem.core.os.OsLayer;
 import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
@@ -30,13 +31,16 @@ final class ClassPool {
     private final OsLayer os;
     private final Stats stats;
     private final HakmemAllocator allocator;
+    /** The allocator's memory scope: prewarm touches pages through it, so a racing close cannot fault us. */
+    private final Arena scope;
     private final ArrayDeque<Slab> committedEmpty = new ArrayDeque<>();
     private final PriorityQueue<Slab> clean = new PriorityQueue<>(Comparator.comparingLong((Slab s) -> s.start));
     private final List<SuperSlab> superSlabs = new ArrayList<>();
     private long committedSlabs;
 
-    ClassPool(HakmemAllocator allocator, SizeClass info, OsLayer os, Stats stats) {
+    ClassPool(HakmemAllocator allocator, SizeClass info, OsLayer os, Stats stats, Arena scope) {
         this.allocator = allocator;
+        this.scope = scope;
         this.info = info;
         this.sizeClass = info.index();
         this.os = os;
@@ -47,15 +51,17 @@ final class ClassPool {
         return info;
     }
 
-    /** Hands an empty slab to {@code heap}, mapping a new superslab if none is left. */
+    /**
+     * Hands an empty slab to {@code heap}, mapping a new superslab if none is left. If the mapping fails the pool is
+     * as it was and the exception propagates.
+     */
     synchronized Slab acquire(Heap heap) {
         Slab s = committedEmpty.pollLast();
         if (s == null) {
-            s = clean.poll();
-            if (s == null) {
+            if (clean.isEmpty()) {
                 mapSuperSlab();
-                s = clean.poll();
             }
+            s = clean.poll();
             s.committed = true;
             committedSlabs++;
         }
@@ -90,17 +96,26 @@ final class ClassPool {
         return false;
     }
 
+    /** Maps a superslab and adds its slabs to the clean ones; on any failure nothing stays mapped or indexed. */
     private SuperSlab mapSuperSlab() {
         long base = os.map(SizeClasses.SUPERSLAB_BYTES, SizeClasses.SUPERSLAB_BYTES, "a " + info.name() + " superslab");
-        if (!PageMap.indexable(base, SizeClasses.SUPERSLAB_BYTES)) {
-            os.unmap(base, SizeClasses.SUPERSLAB_BYTES);
-            throw new OutOfMemoryError("hakmem: the OS returned an address above 2^48 (0x" + Long.toHexString(base) + ")");
+        SuperSlab ss;
+        try {
+            if (!PageMap.indexable(base, SizeClasses.SUPERSLAB_BYTES)) {
+                throw new OutOfMemoryError("hakmem: the OS returned an address above 2^48 (0x" + Long.toHexString(base) + ")");
+            }
+            ss = new SuperSlab(allocator, base, sizeClass);
+            for (Slab s : ss.slabs) {
+                PageMap.set(s.start, s.length, s);
+            }
+        } catch (RuntimeException | Error e) { // e.g. a Java-heap OutOfMemoryError while building the bookkeeping
+            PageMap.forget(base, SizeClasses.SUPERSLAB_BYTES);
+            os.tryUnmap(base, SizeClasses.SUPERSLAB_BYTES);
+            throw e;
         }
-        SuperSlab ss = new SuperSlab(allocator, base, sizeClass);
         for (Slab s : ss.slabs) {
             s.inPool = true;
             clean.add(s);
-            PageMap.set(s.start, s.length, s);
         }
         ss.inPool = ss.slabs.length;
         superSlabs.add(ss);
@@ -111,11 +126,11 @@ final class ClassPool {
     /** Maps {@code n} superslabs and touches every page so they are resident (prewarm). */
     synchronized void prewarm(int n) {
         long page = os.pageSize();
-        MemorySegment all = HakmemAllocator.ALL;
         for (int k = 0; k < n; k++) {
             SuperSlab ss = mapSuperSlab();
-            for (long a = ss.base; a < ss.base + SizeClasses.SUPERSLAB_BYTES; a += page) {
-                all.set(ValueLayout.JAVA_BYTE, a, (byte) 0);
+            MemorySegment mem = MemorySegment.ofAddress(ss.base).reinterpret(SizeClasses.SUPERSLAB_BYTES, scope, null);
+            for (long off = 0; off < SizeClasses.SUPERSLAB_BYTES; off += page) {
+                mem.set(ValueLayout.JAVA_BYTE, off, (byte) 0); // resident, and still zero
             }
             for (Slab s : ss.slabs) {
                 clean.remove(s);
@@ -182,7 +197,7 @@ final class ClassPool {
                 break; // decommit disabled (or refused): leave the rest committed
             }
             for (Slab s : run) {
-                markDecommitted(s);
+                markDecommitted(s, advice);
             }
             done += length;
             i = j;
@@ -195,14 +210,20 @@ final class ClassPool {
         if (!s.inPool || !s.committed || !os.decommit(s.start, s.length, advice)) {
             return false;
         }
-        markDecommitted(s);
+        markDecommitted(s, advice);
         return true;
     }
 
-    /** Moves an advised slab from the committed empties to the clean ones, and counts it. */
-    private void markDecommitted(Slab s) {
+    /**
+     * Moves an advised slab from the committed empties to the clean ones, and counts it. After MADV_DONTNEED its
+     * pages read as zero, so its blocks are marked so (calloc skips them); after MADV_FREE they may keep old data.
+     */
+    private void markDecommitted(Slab s, Advice advice) {
         committedEmpty.remove(s);
         s.committed = false;
+        if (advice == Advice.DONTNEED) {
+            s.resetZeroed();
+        }
         clean.add(s);
         committedSlabs--;
         stats.increment(Stat.SLABS_DECOMMITTED);
@@ -242,7 +263,7 @@ final class ClassPool {
         }
         PageMap.set(ss.base, SizeClasses.SUPERSLAB_BYTES, null);
         superSlabs.remove(ss);
-        os.unmap(ss.base, SizeClasses.SUPERSLAB_BYTES);
+        os.tryUnmap(ss.base, SizeClasses.SUPERSLAB_BYTES); // false only if close took the mapping first
         stats.add(Stat.SUPERSLABS, -1);
         stats.increment(Stat.SUPERSLABS_RETIRED);
     }
@@ -253,11 +274,29 @@ final class ClassPool {
             SuperSlab ss = it.next();
             it.remove();
             PageMap.set(ss.base, SizeClasses.SUPERSLAB_BYTES, null);
-            os.unmap(ss.base, SizeClasses.SUPERSLAB_BYTES);
+            os.tryUnmap(ss.base, SizeClasses.SUPERSLAB_BYTES);
             stats.add(Stat.SUPERSLABS, -1);
         }
         committedEmpty.clear();
         clean.clear();
         committedSlabs = 0;
+    }
+
+    // ---- for the invariant audit (a consistent view under the pool lock) ----
+
+    synchronized List<SuperSlab> superSlabsView() {
+        return List.copyOf(superSlabs);
+    }
+
+    synchronized List<Slab> committedEmptyView() {
+        return List.copyOf(committedEmpty);
+    }
+
+    synchronized List<Slab> cleanView() {
+        return List.copyOf(clean);
+    }
+
+    synchronized long committedSlabCount() {
+        return committedSlabs;
     }
 }

@@ -12,10 +12,12 @@ import hakmem.api.spi.StatsSink;
 import hakmem.core.os.OsLayer;
 import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -32,13 +34,14 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class HakmemAllocator implements Allocator {
 
-    /** All of memory, for touching, zeroing and copying blocks. Bounds are the allocator's own invariants. */
-    static final MemorySegment ALL = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
     static final Slab NO_SLAB = Slab.sentinel();
     private static final Heap UNBOUND = new Heap(null);
     private static final System.Logger LOG = System.getLogger("hakmem");
-    private static final long LARGE_ALIGN = SizeClasses.SLAB_BYTES;
     private static final long MAX_ALIGNMENT = 1L << 20;
+    /** The longest tick interval a policy may ask for: one day (a longer one is a bug, e.g. an overflow). */
+    static final long MAX_TICK_MILLIS = TimeUnit.DAYS.toMillis(1);
+    /** The most superslabs a policy may prewarm per class. */
+    static final int MAX_PREWARM = 1024;
 
     private final String policyId;
     private final ReleasePolicy policy;
@@ -64,9 +67,14 @@ public final class HakmemAllocator implements Allocator {
     private volatile Heap[] pooledHeaps = new Heap[0];
     private final int maxPooled;
     private volatile boolean closed;
-    /** The addresses of the last 64 large blocks freed: a second free of one is a double free, not a foreign address. */
-    private final long[] unmappedRing = new long[64];
-    private int unmappedNext;
+    /**
+     * The scope of all memory this allocator hands out as segments, and of its own accesses to blocks (calloc's
+     * zeroing, realloc's copy, prewarm's touch). {@link #close()} closes it before unmapping anything, so a segment
+     * used after close throws {@link IllegalStateException} instead of faulting, and no access of ours is in flight
+     * when the memory goes.
+     */
+    private final Arena scope = Arena.ofShared();
+    private final LargeBlocks large;
     private final java.util.concurrent.atomic.AtomicBoolean raceLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread ticker;
     private final Thread exitHook;
@@ -83,27 +91,30 @@ public final class HakmemAllocator implements Allocator {
         this.classes = SizeClasses.describe();
         this.pools = new ClassPool[SizeClasses.COUNT];
         for (int c = 0; c < pools.length; c++) {
-            pools[c] = new ClassPool(this, classes.get(c), os, stats);
+            pools[c] = new ClassPool(this, classes.get(c), os, stats, scope);
         }
+        this.large = new LargeBlocks(this, os, stats);
         this.maxPooled = Math.max(2, Runtime.getRuntime().availableProcessors());
+        long tick;
         try {
             for (SizeClass sc : classes) {
                 int n = policy.prewarmSuperSlabs(sc);
-                if (n < 0 || n > 1024) {
+                if (n < 0 || n > MAX_PREWARM) {
                     throw new IllegalArgumentException("policy " + policyId + " asked to prewarm " + n + " superslabs of "
-                            + sc.name() + " (0..1024 allowed)");
+                            + sc.name() + " (0.." + MAX_PREWARM + " allowed)");
                 }
                 pools[sc.index()].prewarm(n);
             }
             policy.onOpen(handle);
+            tick = policy.tickIntervalMillis();
+            if (tick < 0 || tick > MAX_TICK_MILLIS) {
+                throw new IllegalArgumentException("policy " + policyId + " returned a tick interval of " + tick
+                        + " ms (0.." + MAX_TICK_MILLIS + " allowed)");
+            }
         } catch (RuntimeException | Error e) {
+            closed = true;
             releaseAll();
             throw e;
-        }
-        long tick = policy.tickIntervalMillis();
-        if (tick < 0) {
-            releaseAll();
-            throw new IllegalArgumentException("policy " + policyId + " returned a negative tick interval: " + tick);
         }
         this.ticker = tick > 0 ? Thread.ofPlatform().daemon().name("hakmem-ticker-" + policyId).unstarted(() -> tickLoop(tick)) : null;
         if (ticker != null) {
@@ -135,7 +146,7 @@ public final class HakmemAllocator implements Allocator {
             int i = s.freeHead;
             if (i >= 0) {
                 int[] meta = s.meta;
-                s.freeHead = meta[i] - 1;
+                s.freeHead = (meta[i] & Slab.NEXT) - 1;
                 meta[i] = Slab.LIVE;
                 s.used++;
                 return s.start + i * s.blockSize;
@@ -172,33 +183,42 @@ public final class HakmemAllocator implements Allocator {
 
     private long mallocSlow(long size) {
         checkOpen();
-        if (size < 0 || size > MAX_SIZE) {
-            throw new IllegalArgumentException("malloc: size " + size + " is negative or above the maximum " + MAX_SIZE);
-        }
+        checkSize("malloc", size);
         long n = Math.max(size, 1);
         if (n > SizeClasses.MAX_SMALL) {
-            return mallocLarge(n, LARGE_ALIGN);
+            return allocLarge(n, LargeBlocks.ALIGN, size);
         }
-        return allocSmall(SizeClasses.mallocClass(n), size);
+        return allocSmall(SizeClasses.mallocClass(n), size, false);
     }
 
-    /** Allocates from class {@code c}; an OS refusal names the {@code request} that caused it. */
-    private long allocSmall(int c, long request) {
+    private static void checkSize(String op, long size) {
+        if (size < 0 || size > MAX_SIZE) {
+            throw new IllegalArgumentException(op + ": size " + size + " is negative or above the maximum " + MAX_SIZE);
+        }
+    }
+
+    /**
+     * Allocates from class {@code c}; an OS refusal names the {@code request} that caused it. With {@code zeroed} the
+     * result carries 1 in its lowest bit when the block is known to hold only zeros (see {@link Heap#allocZeroed}).
+     */
+    private long allocSmall(int c, long request, boolean zeroed) {
         try {
-            return allocSmall(c);
+            return allocSmall(c, zeroed);
+        } catch (OsLayer.ClosedException e) {
+            throw closedException();
         } catch (OutOfMemoryError e) {
             throw new OutOfMemoryError("hakmem: cannot allocate " + request + " bytes: " + e.getMessage());
         }
     }
 
-    private long allocSmall(int c) {
+    private long allocSmall(int c, boolean zeroed) {
         Thread t = Thread.currentThread();
         Heap h = heapOf(t);
-        if (h != UNBOUND) {
-            return h.alloc(c);
+        if (h == UNBOUND && !t.isVirtual()) {
+            h = bind(t);
         }
-        if (!t.isVirtual()) {
-            return bind(t).alloc(c);
+        if (h != UNBOUND) {
+            return zeroed ? h.allocZeroed(c) : h.alloc(c);
         }
         while (true) {
             Heap p = pickPooled(t);
@@ -206,11 +226,22 @@ public final class HakmemAllocator implements Allocator {
             try {
                 if (p.pooled) {
                     checkOpen();
-                    return p.alloc(c);
+                    p.abandoned = false; // in use again: keep its current slabs
+                    return zeroed ? p.allocZeroed(c) : p.alloc(c);
                 }
             } finally {
                 p.lock.unlock();
             }
+        }
+    }
+
+    private long allocLarge(long n, long alignment, long request) {
+        try {
+            return large.map(n, alignment);
+        } catch (OsLayer.ClosedException e) {
+            throw closedException();
+        } catch (OutOfMemoryError e) {
+            throw new OutOfMemoryError("hakmem: cannot allocate " + request + " bytes: " + e.getMessage());
         }
     }
 
@@ -259,12 +290,12 @@ public final class HakmemAllocator implements Allocator {
 
     /** Binds a heap to a platform thread: adopts a pooled heap (e.g. of an ended thread) or makes a new one. */
     private Heap bind(Thread t) {
+        List<Heap> abandoned;
+        Heap h = null;
         synchronized (heapLock) {
             checkOpen();
-            reclaimEndedLocked();
-            Heap h = null;
-            Heap[] heaps = pooledHeaps;
-            for (Heap p : heaps) {
+            abandoned = reclaimEndedLocked();
+            for (Heap p : pooledHeaps) {
                 if (p.lock.tryLock()) {
                     h = p;
                     break;
@@ -273,9 +304,10 @@ public final class HakmemAllocator implements Allocator {
             if (h != null) {
                 removePooledLocked(h);
                 h.pooled = false;
+                h.abandoned = false;
                 h.thread = t;
-                h.collectRemote();
                 h.lock.unlock();
+                abandoned.remove(h);
                 stats.increment(Stat.HEAPS_ADOPTED);
             } else {
                 h = new Heap(this);
@@ -288,8 +320,11 @@ public final class HakmemAllocator implements Allocator {
             if (prev == null || !prev.isAlive()) {
                 setPrimaryLocked(t, h);
             }
-            return h;
         }
+        // outside the registry lock: collecting may release slabs, which calls the policy
+        h.collectRemote();
+        tidyAbandoned(abandoned);
+        return h;
     }
 
     private void setPrimaryLocked(Thread t, Heap h) {
@@ -299,30 +334,74 @@ public final class HakmemAllocator implements Allocator {
         primaryThread = t;
     }
 
-    /** Turns the heaps of ended platform threads into pooled heaps. */
-    private void reclaimEndedLocked() {
+    /**
+     * Turns the heaps of ended platform threads into pooled, abandoned heaps, and returns them: the caller tidies them
+     * ({@link #tidyAbandoned}) once it has left the registry lock.
+     */
+    private List<Heap> reclaimEndedLocked() {
+        List<Heap> ended = new ArrayList<>(0);
         for (int k = bound.size() - 1; k >= 0; k--) {
             Heap h = bound.get(k);
             if (!h.thread.isAlive()) { // the thread's last action happens-before this
                 bound.remove(k);
                 h.thread = null;
+                h.abandoned = true;
                 h.pooled = true;
                 addPooledLocked(h);
+                ended.add(h);
                 if (primaryHeap == h) {
                     setPrimaryLocked(null, UNBOUND);
                 }
+            }
+        }
+        return ended;
+    }
+
+    /** Collects the remote frees of just-abandoned heaps and gives their empty current slabs back to the pools. */
+    private void tidyAbandoned(List<Heap> heaps) {
+        for (Heap h : heaps) {
+            if (h.lock.tryLock()) {
+                try {
+                    if (h.pooled && h.abandoned && !closed) {
+                        h.collectRemote();
+                        h.releaseEmptyCurrent();
+                    }
+                } finally {
+                    h.lock.unlock();
+                }
+            }
+            collectAbandoned(h);
+        }
+    }
+
+    /**
+     * Collects the remote frees queued on an abandoned heap, unless another thread holds it (that thread collects
+     * on its own slow path). After unlocking it looks again: a free queued while we held the lock found the lock
+     * taken and left the collection to us.
+     */
+    private void collectAbandoned(Heap h) {
+        while (h.hasQueued() && h.lock.tryLock()) {
+            try {
+                if (!h.pooled || closed) {
+                    return;
+                }
+                h.collectRemote();
+            } finally {
+                h.lock.unlock();
             }
         }
     }
 
     /** Periodic and on-demand housekeeping: reclaim ended threads' heaps, collect pooled heaps' remote frees. */
     void maintain() {
+        List<Heap> abandoned;
         synchronized (heapLock) {
             if (closed) {
                 return;
             }
-            reclaimEndedLocked();
+            abandoned = reclaimEndedLocked();
         }
+        tidyAbandoned(abandoned);
         for (Heap p : pooledHeaps) {
             if (p.hasQueued() && p.lock.tryLock()) {
                 try {
@@ -341,50 +420,86 @@ public final class HakmemAllocator implements Allocator {
         if (address == 0) {
             return;
         }
-        if (s == null) {
-            if (recentlyUnmapped(address)) {
-                stats.increment(Stat.DOUBLE_FREES);
-                throw new IllegalStateException("free: block 0x" + Long.toHexString(address) + " is already free (double free "
-                        + "of a block above " + SizeClasses.MAX_SMALL + " bytes, whose mapping is gone)");
+        Slab found = lookup("free", address, s, true);
+        if (found.large) {
+            try {
+                large.free(found, address, "free");
+            } catch (OsLayer.ClosedException e) {
+                throw closedException();
             }
-            stats.increment(Stat.INVALID_FREES);
-            throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " was not allocated by this allocator");
-        }
-        if (s.large) {
-            if (s.allocator != this) {
-                stats.increment(Stat.INVALID_FREES);
-                throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " was allocated by another allocator");
-            }
-            freeLarge(s, address);
             return;
         }
-        int i = s.indexOf(address - s.start);
-        if (i < 0) {
-            stats.increment(Stat.INVALID_FREES);
-            throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " is not the start of a block (interior "
-                    + "pointer into a " + s.blockSize + "-byte block)");
-        }
-        if (s.allocator != this) {
-            stats.increment(Stat.INVALID_FREES);
-            throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " was allocated by another allocator");
-        }
+        int i = found.indexOf(address - found.start);
         Heap h = heapOf(Thread.currentThread());
-        if (s.owner == h) {
+        if (found.owner == h) {
             // our own slab but the block is not LIVE
-            throw doubleFree(address, s.meta[i]);
+            throw doubleFree(address, found.meta[i]);
         }
-        if (!s.casMeta(i, Slab.LIVE, Slab.REMOTE)) {
-            throw doubleFree(address, s.metaVolatile(i));
+        if (!found.casMeta(i, Slab.LIVE, Slab.REMOTE)) {
+            throw doubleFree(address, found.metaVolatile(i));
         }
         // the block is ours to push now; its slab cannot change owner while it holds a LIVE or REMOTE block
-        Heap owner = s.owner;
-        int pushed = s.pushRemote(i);
+        Heap owner = found.owner;
+        int pushed = found.pushRemote(i);
         if (pushed == Slab.PUSHED_FIRST) {
-            owner.enqueue(s);
+            owner.enqueue(found);
         } else if (pushed == Slab.CARRIED) {
             racedDoubleFrees(1); // the stale node of that earlier race now carries this (valid) free
         }
         stats.increment(Stat.REMOTE_FREES);
+        if (owner.abandoned) {
+            collectAbandoned(owner);
+        } else {
+            Thread t = owner.thread;
+            if (t != null && !t.isAlive()) { // the owner ended: nobody would ever collect this free
+                maintainAfterThreadEnd();
+                collectAbandoned(owner);
+            }
+        }
+    }
+
+    private void maintainAfterThreadEnd() {
+        List<Heap> abandoned;
+        synchronized (heapLock) {
+            if (closed) {
+                return;
+            }
+            abandoned = reclaimEndedLocked();
+        }
+        tidyAbandoned(abandoned);
+    }
+
+    /**
+     * The slab of a block address a user passed to {@code op}, or an exception naming the call: a foreign address,
+     * an interior pointer, a block of another allocator, or a large block freed recently. {@code s} is the page map's
+     * answer. {@code countAsFree}: the call is a free (counted in invalid_frees / double_frees), else a query
+     * (counted in invalid_addresses).
+     */
+    private Slab lookup(String op, long address, Slab s, boolean countAsFree) {
+        Stat invalid = countAsFree ? Stat.INVALID_FREES : Stat.INVALID_ADDRESSES;
+        String hex = "0x" + Long.toHexString(address);
+        if (s == null) {
+            if (address != 0 && large.recentlyFreed(address)) {
+                if (countAsFree) {
+                    stats.increment(Stat.DOUBLE_FREES);
+                    throw new IllegalStateException(op + ": block " + hex + " is already free (double free of a block "
+                            + "above " + SizeClasses.MAX_SMALL + " bytes, whose mapping is gone)");
+                }
+                throw new IllegalStateException(op + ": block " + hex + " is free");
+            }
+            stats.increment(invalid);
+            throw new IllegalArgumentException(op + ": " + hex + (address == 0 ? " is the null address" : " was not allocated by this allocator"));
+        }
+        if (s.allocator != this) {
+            stats.increment(invalid);
+            throw new IllegalArgumentException(op + ": " + hex + " was allocated by another allocator");
+        }
+        if (s.large ? address != s.start : s.indexOf(address - s.start) < 0) {
+            stats.increment(invalid);
+            throw new IllegalArgumentException(op + ": " + hex + " is not the start of a block (interior pointer into a "
+                    + s.blockSize + "-byte block)");
+        }
+        return s;
     }
 
     private RuntimeException doubleFree(long address, int meta) {
@@ -394,55 +509,6 @@ public final class HakmemAllocator implements Allocator {
         }
         stats.increment(Stat.INVALID_FREES);
         return new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " is not a live block");
-    }
-
-    private long mallocLarge(long size, long alignment) {
-        long length = (size + os.pageSize() - 1) & -os.pageSize();
-        long address = os.map(length, Math.max(alignment, LARGE_ALIGN), "a block of " + size + " bytes");
-        if (!PageMap.indexable(address, length)) {
-            os.unmap(address, length);
-            throw new OutOfMemoryError("hakmem: the OS returned an address above 2^48 for a block of " + size + " bytes");
-        }
-        Slab s = new Slab(this, address, length);
-        PageMap.set(address, length, s);
-        stats.increment(Stat.LARGE_MAPPINGS);
-        if (closed) { // close raced with us: give it back
-            PageMap.set(address, length, null);
-            os.unmap(address, length);
-            stats.add(Stat.LARGE_MAPPINGS, -1);
-            throw closedException();
-        }
-        return address;
-    }
-
-    private void freeLarge(Slab s, long address) {
-        if (address != s.start) {
-            stats.increment(Stat.INVALID_FREES);
-            throw new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " is not the start of a block (interior "
-                    + "pointer into a " + s.length + "-byte mapping)");
-        }
-        if (!s.casMeta(0, Slab.LIVE, 0)) {
-            stats.increment(Stat.DOUBLE_FREES);
-            throw new IllegalStateException("free: block 0x" + Long.toHexString(address) + " is already free (double free)");
-        }
-        PageMap.set(s.start, s.length, null);
-        os.unmap(s.start, s.length);
-        stats.add(Stat.LARGE_MAPPINGS, -1);
-        synchronized (unmappedRing) {
-            unmappedRing[unmappedNext++ & (unmappedRing.length - 1)] = address;
-        }
-    }
-
-    /** True if {@code address} is one of the last large blocks freed (their mappings are gone from the page map). */
-    private boolean recentlyUnmapped(long address) {
-        synchronized (unmappedRing) {
-            for (long a : unmappedRing) {
-                if (a == address) {
-                    return true;
-                }
-            }
-            return false;
-        }
     }
 
     /** A slab became empty on its owner's free: back to its pool, then the policy decides (no lock held). */
@@ -475,7 +541,7 @@ public final class HakmemAllocator implements Allocator {
     }
 
     private void tickLoop(long millis) {
-        long period = millis * 1_000_000L;
+        long period = TimeUnit.MILLISECONDS.toNanos(millis); // <= one day: no overflow
         while (!closed) {
             LockSupport.parkNanos(this, period);
             if (closed || Thread.interrupted()) {
@@ -494,20 +560,32 @@ public final class HakmemAllocator implements Allocator {
 
     @Override
     public long calloc(long count, long size) {
+        checkOpen();
         if (count < 0 || size < 0) {
-            checkOpen();
             throw new IllegalArgumentException("calloc: count " + count + " and size " + size + " must not be negative");
         }
         long total;
         try {
             total = Math.multiplyExact(count, size);
         } catch (ArithmeticException e) {
-            checkOpen();
             throw new IllegalArgumentException("calloc: count " + count + " * size " + size + " overflows");
         }
-        long a = malloc(total);
-        if (total > 0) {
-            ALL.asSlice(a, total).fill((byte) 0);
+        if (total > MAX_SIZE) {
+            throw new IllegalArgumentException("calloc: count " + count + " * size " + size + " = " + total
+                    + " bytes is above the maximum " + MAX_SIZE);
+        }
+        long n = Math.max(total, 1);
+        if (n > SizeClasses.MAX_SMALL) {
+            return allocLarge(n, LargeBlocks.ALIGN, total); // a fresh mapping: already zero
+        }
+        long r = allocSmall(SizeClasses.mallocClass(n), total, true);
+        long a = r & ~1L;
+        if ((r & 1) == 0 && total > 0) {
+            try {
+                memory(a, total).fill((byte) 0);
+            } catch (IllegalStateException e) { // our scope closed under us: close raced this call
+                throw closedException();
+            }
         }
         return a;
     }
@@ -515,22 +593,28 @@ public final class HakmemAllocator implements Allocator {
     @Override
     public long realloc(long address, long size) {
         if (address == 0) {
+            checkOpen();
+            checkSize("realloc", size);
             return malloc(size);
         }
         checkOpen();
-        if (size < 0 || size > MAX_SIZE) {
-            throw new IllegalArgumentException("realloc: size " + size + " is negative or above the maximum " + MAX_SIZE);
-        }
-        long usable = usableSize(address);
+        checkSize("realloc", size);
+        Slab s = lookup("realloc", address, PageMap.get(address), false);
+        long usable = usable("realloc", address, s);
         long n = Math.max(size, 1);
-        boolean fits = n <= usable && (usable <= SizeClasses.MAX_SMALL
-                ? SizeClasses.mallocClass(n) == PageMap.get(address).sizeClass
+        boolean fits = n <= usable && (!s.large
+                ? SizeClasses.mallocClass(n) == s.sizeClass
                 : n > SizeClasses.MAX_SMALL && n > usable / 2);
         if (fits) {
             return address;
         }
         long b = malloc(n);
-        MemorySegment.copy(ALL, address, ALL, b, Math.min(usable, n));
+        try {
+            long len = Math.min(usable, n);
+            MemorySegment.copy(memory(address, len), 0, memory(b, len), 0, len);
+        } catch (IllegalStateException e) { // our scope closed under us: close raced this call
+            throw closedException();
+        }
         free(address);
         return b;
     }
@@ -538,42 +622,27 @@ public final class HakmemAllocator implements Allocator {
     @Override
     public long usableSize(long address) {
         checkOpen();
-        Slab s = PageMap.get(address);
-        if (s == null && recentlyUnmapped(address)) {
-            throw new IllegalStateException("usableSize: block 0x" + Long.toHexString(address) + " is free");
-        }
-        if (s == null || s.allocator != this) {
-            stats.increment(Stat.INVALID_FREES);
-            throw new IllegalArgumentException("usableSize: 0x" + Long.toHexString(address) + " was not allocated by this allocator");
-        }
-        if (s.large) {
-            if (address != s.start || s.metaVolatile(0) != Slab.LIVE) {
-                throw notLive("usableSize", address, s);
-            }
-            return s.length;
-        }
-        int i = s.indexOf(address - s.start);
-        if (i < 0 || s.metaVolatile(i) != Slab.LIVE) {
-            throw notLive("usableSize", address, s);
+        return usable("usableSize", address, lookup("usableSize", address, PageMap.get(address), false));
+    }
+
+    /** The usable size of the block at {@code address} in {@code s}, which {@link #lookup} found; the block must be live. */
+    private long usable(String op, long address, Slab s) {
+        int i = s.large ? 0 : s.indexOf(address - s.start);
+        if (s.metaVolatile(i) != Slab.LIVE) {
+            throw new IllegalStateException(op + ": block 0x" + Long.toHexString(address) + " is free");
         }
         return s.blockSize;
     }
 
-    private RuntimeException notLive(String op, long address, Slab s) {
-        long off = address - s.start;
-        if (s.large ? off != 0 : s.indexOf(off) < 0) {
-            stats.increment(Stat.INVALID_FREES);
-            return new IllegalArgumentException(op + ": 0x" + Long.toHexString(address) + " is not the start of a block");
-        }
-        return new IllegalStateException(op + ": block 0x" + Long.toHexString(address) + " is free");
+    /** A segment over {@code length} bytes of our memory at {@code address}, in the allocator's scope. */
+    private MemorySegment memory(long address, long length) {
+        return MemorySegment.ofAddress(address).reinterpret(length, scope, null);
     }
 
     @Override
     public MemorySegment allocate(long byteSize, long byteAlignment) {
         checkOpen();
-        if (byteSize < 0 || byteSize > MAX_SIZE) {
-            throw new IllegalArgumentException("allocate: size " + byteSize + " is negative or above the maximum " + MAX_SIZE);
-        }
+        checkSize("allocate", byteSize);
         if (byteAlignment <= 0 || Long.bitCount(byteAlignment) != 1 || byteAlignment > MAX_ALIGNMENT) {
             throw new IllegalArgumentException("allocate: alignment " + byteAlignment + " must be a power of two <= "
                     + MAX_ALIGNMENT);
@@ -581,14 +650,19 @@ public final class HakmemAllocator implements Allocator {
         long n = Math.max(byteSize, 1);
         long a;
         if (n <= 8 && byteAlignment <= 8) {
-            a = allocSmall(0, byteSize); // C0 serves what needs no 16-byte alignment
+            a = allocSmall(0, byteSize, false); // C0 serves what needs no 16-byte alignment
         } else if (byteAlignment <= 16) {
-            a = malloc(n);
+            a = n > SizeClasses.MAX_SMALL ? allocLarge(n, LargeBlocks.ALIGN, byteSize)
+                    : allocSmall(SizeClasses.mallocClass(n), byteSize, false);
         } else {
             int c = SizeClasses.alignedClass(n, byteAlignment);
-            a = c >= 0 ? allocSmall(c, byteSize) : mallocLarge(Math.max(n, byteAlignment), byteAlignment);
+            a = c >= 0 ? allocSmall(c, byteSize, false) : allocLarge(Math.max(n, byteAlignment), byteAlignment, byteSize);
         }
-        return MemorySegment.ofAddress(a).reinterpret(byteSize);
+        try {
+            return memory(a, byteSize);
+        } catch (IllegalStateException e) { // the scope closed: close raced this call (the memory is gone with it)
+            throw closedException();
+        }
     }
 
     @Override
@@ -596,8 +670,8 @@ public final class HakmemAllocator implements Allocator {
         if (segment == null) {
             throw new IllegalArgumentException("free: segment is null");
         }
+        checkOpen();
         if (!segment.isNative()) {
-            checkOpen();
             throw new IllegalArgumentException("free: " + segment + " is a heap segment, not memory from this allocator");
         }
         free(segment.address());
@@ -624,6 +698,11 @@ public final class HakmemAllocator implements Allocator {
         return optionRows;
     }
 
+    /**
+     * Closes the allocator. Racing other calls is a programming error, but whatever races it, the allocator's own
+     * code neither faults nor unmaps a range twice nor leaves a mapping behind: the OS layer stops keeping new
+     * mappings, then the scope of every segment (and of our own block accesses) closes, then everything is unmapped.
+     */
     @Override
     public void close() {
         synchronized (heapLock) {
@@ -654,8 +733,10 @@ public final class HakmemAllocator implements Allocator {
         }
     }
 
+    /** Unmaps everything; {@link #closed} is already set. */
     private void releaseAll() {
-        closed = true;
+        os.close();
+        closeScope();
         synchronized (heapLock) {
             for (Heap h : bound) {
                 h.reset();
@@ -671,10 +752,26 @@ public final class HakmemAllocator implements Allocator {
         for (ClassPool p : pools) {
             p.unmapAll();
         }
-        os.forEachMapping(PageMap::forget); // what is left are large mappings
-        os.unmapAll();
-        stats.add(Stat.LARGE_MAPPINGS, -stats.get(Stat.LARGE_MAPPINGS));
+        large.close();
+        os.unmapAll(); // nothing should be left; if something is, it goes too
         stats.add(Stat.SLABS_IN_USE, -stats.get(Stat.SLABS_IN_USE));
+    }
+
+    /** Closes the scope; a shared arena may refuse while another thread's access is being torn down: retry. */
+    private void closeScope() {
+        for (int attempt = 0; scope.scope().isAlive(); attempt++) {
+            try {
+                scope.close();
+            } catch (IllegalStateException busy) {
+                if (!scope.scope().isAlive()) {
+                    return;
+                }
+                if (attempt > 1_000_000) {
+                    throw busy;
+                }
+                Thread.onSpinWait();
+            }
+        }
     }
 
     private void checkOpen() {
@@ -685,6 +782,19 @@ public final class HakmemAllocator implements Allocator {
 
     private IllegalStateException closedException() {
         return new IllegalStateException("hakmem allocator (policy " + policyId + ") is closed");
+    }
+
+    /**
+     * The invariant audit (see {@link Audit}): every broken invariant of this allocator's structures, empty when all
+     * hold. Valid only while no other thread is inside the allocator; for tests.
+     */
+    public List<String> audit() {
+        List<Heap> heaps;
+        synchronized (heapLock) {
+            heaps = new ArrayList<>(bound);
+            heaps.addAll(List.of(pooledHeaps));
+        }
+        return Audit.run(heaps, pools, large, stats, os);
     }
 
     @Override

@@ -33,6 +33,12 @@ final class Heap {
     /** The bound platform thread; null while pooled. Written only by the binding thread under the allocator's lock. */
     Thread thread;
     volatile boolean pooled;
+    /**
+     * True from the moment the heap's thread is seen ended until a thread adopts the heap: while it is set, the heap
+     * releases its empty current slabs too, and a thread that frees into one of its slabs collects the heap's remote
+     * frees itself (under {@link #lock}). Written under {@link #lock} or while the heap is unreachable by users.
+     */
+    volatile boolean abandoned;
     final ReentrantLock lock = new ReentrantLock();
     final Slab[] current;
     /** Per class, the oldest partial slab (refill takes it: it had the most time to gather free blocks). */
@@ -56,29 +62,51 @@ final class Heap {
         if (s.freeHead < 0) {
             s = refill(c);
         }
+        return pop(s);
+    }
+
+    /**
+     * Allocates a block of class {@code c} for calloc: the address, plus 1 in its lowest bit when the block is known
+     * to hold only zeros (calloc's classes are 16-byte aligned, so the bit is free).
+     */
+    long allocZeroed(int c) {
+        Slab s = current[c];
+        if (s.freeHead < 0) {
+            s = refill(c);
+        }
+        boolean zero = (s.meta[s.freeHead] & Slab.ZERO) != 0;
+        return pop(s) | (zero ? 1 : 0);
+    }
+
+    private static long pop(Slab s) {
         int i = s.freeHead;
-        s.freeHead = s.meta[i] - 1;
+        s.freeHead = Slab.next(s.meta[i]);
         s.meta[i] = Slab.LIVE;
         s.used++;
         return s.start + i * s.blockSize;
     }
 
+    /**
+     * Makes the current slab of class {@code c} one with a free block. Transactional: if the pool cannot supply a
+     * slab (the OS refused memory, or the allocator is closing) the exception leaves every list and flag as it was,
+     * so the full slab stays current and listed.
+     */
     private Slab refill(int c) {
         collectRemote();
         Slab s = current[c];
         if (s.freeHead >= 0) {
             return s;
         }
-        if (s != HakmemAllocator.NO_SLAB) {
-            s.listed = false; // full: it rejoins the partial list when one of its blocks is freed
-        }
         Slab p = partial[c];
         if (p != null) {
             unlinkPartial(p);
-            p.listed = true;
         } else {
-            p = allocator.pool(c).acquire(this);
+            p = allocator.pool(c).acquire(this); // may throw: nothing has changed yet
         }
+        if (s != HakmemAllocator.NO_SLAB) {
+            s.listed = false; // full: it rejoins the partial list when one of its blocks is freed
+        }
+        p.listed = true;
         current[c] = p;
         return p;
     }
@@ -86,7 +114,8 @@ final class Heap {
     /**
      * The owner's bookkeeping after a free made a full slab non-full or a slab empty. An empty slab goes back to its
      * pool; the current slab too, but only when a partial slab can take its place: a lone current slab is kept, so an
-     * alloc/free ping-pong at a slab boundary never reaches the pool (or the OS).
+     * alloc/free ping-pong at a slab boundary never reaches the pool (or the OS). An abandoned heap (its thread ended)
+     * keeps nothing: its empty current slab goes back too, so memory of ended threads is reusable by every heap.
      */
     void afterFree(Slab s) {
         if (!s.listed) {
@@ -102,6 +131,19 @@ final class Heap {
                 unlinkPartial(next);
                 current[c] = next;
                 allocator.releaseEmpty(s);
+            } else if (abandoned) {
+                current[c] = HakmemAllocator.NO_SLAB;
+                allocator.releaseEmpty(s);
+            }
+        }
+    }
+
+    /** Gives every empty current slab back to its pool (a heap just abandoned; its lock held). */
+    void releaseEmptyCurrent() {
+        for (int c = 0; c < current.length; c++) {
+            Slab s = current[c];
+            if (s != HakmemAllocator.NO_SLAB && s.used == 0 && !s.hasRemote()) {
+                afterFree(s);
             }
         }
     }
@@ -176,7 +218,7 @@ final class Heap {
         for (int steps = 0; i >= 0 && steps <= s.capacity; steps++) {
             int nx = s.takeOff(i);
             if (meta[i] == Slab.REMOTE) {
-                meta[i] = head + 1;
+                meta[i] = head + 1; // not ZERO: the block was handed out
                 head = i;
                 n++;
             } else {

@@ -9,7 +9,7 @@ import java.lang.invoke.VarHandle;
  * so a use-after-free by the user cannot corrupt the free lists.
  *
  * <p>Per block one int in {@link #meta}: a free block holds {@code next + 1} (its successor on the local free list,
- * 0 at the end); a live block holds {@link #LIVE}; a block freed by another thread and waiting in the remote list holds
+ * 0 at the end), plus {@link #ZERO} while its bytes are known to be zero; a live block holds {@link #LIVE}; a block freed by another thread and waiting in the remote list holds
  * {@link #REMOTE}, and its remote-list link is in {@link #remoteNext}. One array serves state and the local list, so
  * the hot path loads one array; the remote link lives apart so that no owner write can break the remote list.
  *
@@ -23,6 +23,13 @@ final class Slab {
 
     static final int LIVE = 0x4000_0000;
     static final int REMOTE = 0x2000_0000;
+    /**
+     * Set in a free entry whose block is known to hold only zeros: never handed out since the slab's memory was
+     * fresh from mmap or dropped with MADV_DONTNEED. calloc skips zeroing such blocks; every free clears it.
+     */
+    static final int ZERO = 0x1000_0000;
+    /** The bits of a free entry that hold {@code next + 1}. */
+    static final int NEXT = ZERO - 1;
 
     private static final VarHandle REMOTE_HEAD;
     private static final VarHandle META = MethodHandles.arrayElementVarHandle(int[].class);
@@ -95,10 +102,28 @@ final class Slab {
         this.meta = new int[capacity + 1];
         this.remoteNext = new short[capacity + 1];
         java.util.Arrays.fill(remoteNext, UNLISTED);
-        for (int i = 0; i + 1 < capacity; i++) {
-            meta[i] = i + 2; // next = i + 1
+        resetZeroed();
+    }
+
+    /**
+     * Rebuilds the free list in address order with every block marked {@link #ZERO}: for a slab that holds no block
+     * and whose memory is fresh or was dropped with MADV_DONTNEED (pool lock held, or not yet published).
+     */
+    void resetZeroed() {
+        for (int i = 0; i < capacity; i++) {
+            meta[i] = (i + 1 < capacity ? i + 2 : 0) | ZERO; // next = i + 1
         }
         this.freeHead = capacity > 0 ? 0 : -1;
+    }
+
+    /** The free-list successor stored in a free entry, or -1 at the end. */
+    static int next(int entry) {
+        return (entry & NEXT) - 1;
+    }
+
+    /** True if a meta entry is a free block (neither live nor waiting on the remote list). */
+    static boolean isFree(int entry) {
+        return (entry & (LIVE | REMOTE)) == 0;
     }
 
     /** A dedicated mapping for one large block. */

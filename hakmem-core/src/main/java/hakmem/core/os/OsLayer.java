@@ -28,8 +28,18 @@ public final class OsLayer {
     private final long pageSize;
     /** Mappings this layer owns: start -> length. */
     private final ConcurrentSkipListMap<Long, Long> mappings = new ConcurrentSkipListMap<>();
+    /** Guards {@link #closed}, registering a new mapping, and removing + unmapping one (so mincore never races munmap). */
     private final Object unmapLock = new Object();
     private volatile boolean decommitEnabled = true;
+    /** Set by {@link #close()}: no mapping is registered after it, so none can be left behind. */
+    private boolean closed;
+
+    /** Thrown by {@link #map} once {@link #close()} has begun: a caller raced the allocator's close. */
+    public static final class ClosedException extends IllegalStateException {
+        public ClosedException() {
+            super("hakmem: the allocator is closed");
+        }
+    }
 
     public OsLayer(OsBox box, Stats stats) {
         this.box = box;
@@ -58,8 +68,7 @@ public final class OsLayer {
         alignment = Math.max(alignment, pageSize);
         long a = rawMap(length, what);
         if ((a & (alignment - 1)) == 0) {
-            mappings.put(a, length);
-            return a;
+            return register(a, length);
         }
         rawUnmap(a, length);
         long over = length + alignment;
@@ -76,8 +85,19 @@ public final class OsLayer {
         if (tail > 0) {
             rawUnmap(aligned + length, tail);
         }
-        mappings.put(aligned, length);
-        return aligned;
+        return register(aligned, length);
+    }
+
+    /** Records a fresh mapping as owned, or gives it back at once if close has begun. */
+    private long register(long address, long length) {
+        synchronized (unmapLock) {
+            if (!closed) {
+                mappings.put(address, length);
+                return address;
+            }
+            rawUnmap(address, length);
+        }
+        throw new ClosedException();
     }
 
     private long rawMap(long length, String what) {
@@ -107,16 +127,25 @@ public final class OsLayer {
         stats.add(Stat.MAPPED_BYTES, -length);
     }
 
-    /** Unmaps a whole mapping made by {@link #map}. */
+    /** Unmaps a whole mapping made by {@link #map}; {@link IllegalStateException} if it is not one (any more). */
     public void unmap(long address, long length) {
-        Long len = mappings.get(address);
-        if (len == null || len != length) {
+        if (!tryUnmap(address, length)) {
             throw new IllegalStateException("unmap of 0x" + Long.toHexString(address) + "+" + length
-                    + " which is not a mapping this allocator owns (" + len + ")");
+                    + " which is not a mapping this allocator owns (" + mappings.get(address) + ")");
         }
+    }
+
+    /**
+     * Unmaps a whole mapping made by {@link #map} if it is still owned. Atomic: of two threads unmapping one
+     * mapping (a free racing close), exactly one makes the system call; the other gets false.
+     */
+    public boolean tryUnmap(long address, long length) {
         synchronized (unmapLock) {
-            mappings.remove(address);
+            if (!mappings.remove(address, length)) {
+                return false;
+            }
             rawUnmap(address, length);
+            return true;
         }
     }
 
@@ -202,10 +231,17 @@ public final class OsLayer {
         return pages * pageSize;
     }
 
-    /** Unmaps every mapping still owned (close). */
+    /** From now on no new mapping is kept: {@link #map} gives its result back and throws {@link ClosedException}. */
+    public void close() {
+        synchronized (unmapLock) {
+            closed = true;
+        }
+    }
+
+    /** Unmaps every mapping still owned (close); each exactly once, whatever races it. */
     public void unmapAll() {
         for (Map.Entry<Long, Long> e : mappings.entrySet()) {
-            unmap(e.getKey(), e.getValue());
+            tryUnmap(e.getKey(), e.getValue());
         }
     }
 

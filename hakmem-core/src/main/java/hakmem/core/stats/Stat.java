@@ -30,7 +30,8 @@ public enum Stat {
     SUPERSLABS_RETIRED(Kind.COUNTER, "empty superslabs unmapped"),
     REMOTE_FREES(Kind.COUNTER, "frees by a thread that does not own the block's slab"),
     HEAPS_ADOPTED(Kind.COUNTER, "heaps of ended threads reused"),
-    INVALID_FREES(Kind.COUNTER, "free/realloc/usableSize of an address not allocated here"),
+    INVALID_FREES(Kind.COUNTER, "frees of an address that is not a live block's start here (foreign, interior, other allocator's)"),
+    INVALID_ADDRESSES(Kind.COUNTER, "realloc/usableSize of an address that is not a block's start here"),
     DOUBLE_FREES(Kind.COUNTER, "frees of a block already free"),
     POLICY_ERRORS(Kind.COUNTER, "exceptions thrown by the release policy (logged, ignored)"),
     DECOMMIT_DISABLED(Kind.COUNTER, "1 once a madvise error disabled decommit");
