@@ -64,7 +64,9 @@ public final class OptionTable {
     public Resolved resolve(OptionSource source, Map<String, String> api) {
         for (String key : api.keySet()) {
             if (!specs.containsKey(key)) {
-                throw new IllegalArgumentException("unknown option '" + key + "'; options: " + specs.keySet());
+                String closest = OptionNames.closest(key, List.copyOf(specs.keySet()));
+                throw new IllegalArgumentException("unknown option '" + key + "'"
+                        + (closest == null ? "" : " (did you mean " + closest + "?)") + "; options: " + specs.keySet());
             }
         }
         Map<String, Entry> entries = new LinkedHashMap<>();

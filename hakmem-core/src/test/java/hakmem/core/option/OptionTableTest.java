@@ -95,7 +95,11 @@ class OptionTableTest {
         assertThatThrownBy(() -> t.resolve(new Source(Map.of(), Map.of()), Map.of("ss.os.stats", "maybe")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maybe");
         assertThatThrownBy(() -> t.resolve(new Source(Map.of(), Map.of()), Map.of("no.such.option", "1")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no.such.option");
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no.such.option")
+                .hasMessageNotContaining("did you mean");
+        assertThatThrownBy(() -> t.resolve(NONE, Map.of("ss.mem.lean.dealy.ms", "1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("unknown option 'ss.mem.lean.dealy.ms' (did you mean ss.mem.lean.delay.ms?); options: ");
     }
 
     @Test
