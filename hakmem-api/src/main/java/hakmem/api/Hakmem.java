@@ -11,8 +11,12 @@ import java.util.ServiceLoader;
  *
  * <p>Configuration comes from one option table (see {@link #options()}): a JVM system property
  * {@code -Dhakmem.<name>} beats the environment variable {@code HAKMEM_<NAME>}, which beats the default.
- * An invalid value makes {@code open} throw {@link IllegalArgumentException} naming the option, the value and
- * the accepted values. An unknown policy id throws {@link IllegalArgumentException} listing the policies found.
+ * An empty value counts as unset. An invalid value (a number or size outside its range included) makes {@code open}
+ * throw {@link IllegalArgumentException} naming the option, the value, its source and the accepted values, unless
+ * the option belongs to a policy that is not the one opened: then it is only a warning. A {@code hakmem.*} property
+ * or {@code HAKMEM_*} variable that names no option is a warning too (see {@link #optionWarnings()}); warnings are
+ * logged once per open to the {@link System.Logger} {@code hakmem}. An unknown policy id throws
+ * {@link IllegalArgumentException} listing the policies found.
  */
 public final class Hakmem {
 
@@ -48,6 +52,15 @@ public final class Hakmem {
     /** The effective option table as configuration gives it now (system properties, environment, defaults). */
     public static List<OptionValue> options() {
         return provider().options(Map.of());
+    }
+
+    /**
+     * What {@link #open()} would log as warnings now, one line each: every {@code hakmem.*} system property and
+     * {@code HAKMEM_*} environment variable that names no option, with the closest option name, and every bad value
+     * of an option that belongs to a policy other than the chosen one (ignored). Empty when all is well.
+     */
+    public static List<String> optionWarnings() {
+        return provider().optionWarnings(Map.of());
     }
 
     private static volatile AllocatorProvider provider;

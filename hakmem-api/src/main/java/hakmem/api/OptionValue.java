@@ -17,11 +17,21 @@ import java.util.List;
  * @param accepted     the accepted values (empty when any value of the unit is accepted)
  * @param description  what it does
  * @param owner        {@code core} or the id of the policy plugin that declared it
+ * @param range        for a number or a size, the accepted range as users write values ({@code 0..32},
+ *                     {@code 0..1T}); empty for the other kinds
  */
 public record OptionValue(String name, String value, String source, String defaultValue, String unit,
                           String property, String env, String legacyEnv, List<String> accepted,
-                          String description, String owner) {
+                          String description, String owner, String range) {
     public OptionValue {
         accepted = List.copyOf(accepted);
+        java.util.Objects.requireNonNull(range, "range");
+    }
+
+    /** The first API's constructor, without a range (empty). */
+    public OptionValue(String name, String value, String source, String defaultValue, String unit,
+                       String property, String env, String legacyEnv, List<String> accepted,
+                       String description, String owner) {
+        this(name, value, source, defaultValue, unit, property, env, legacyEnv, accepted, description, owner, "");
     }
 }

@@ -1,5 +1,6 @@
 package hakmem.bench;
 
+import hakmem.api.Hakmem;
 import hakmem.api.OptionValue;
 import hakmem.api.PolicyInfo;
 import hakmem.bench.subject.Subjects;
@@ -39,8 +40,13 @@ final class ListCommand implements Callable<Integer> {
             List<OptionValue> os = Subjects.options();
             out.printf("  %-26s %-12s %-28s %-10s %s%n", "name", "value", "source", "default", "accepted / unit");
             for (OptionValue o : os) {
-                String acc = o.accepted().isEmpty() ? o.unit() : String.join("|", o.accepted());
+                String acc = !o.accepted().isEmpty() ? String.join("|", o.accepted())
+                        : o.range().isEmpty() ? o.unit() : o.range() + " " + o.unit();
                 out.printf("  %-26s %-12s %-28s %-10s %s%n", o.name(), o.value(), o.source(), o.defaultValue(), acc);
+            }
+            // misspelled hakmem.*/HAKMEM_* names, other policies' bad values: what open logs as a warning
+            for (String w : Hakmem.optionWarnings()) {
+                out.println("  warning: " + w);
             }
         } catch (RuntimeException e) {
             out.println("  unavailable: " + e.getMessage());

@@ -33,10 +33,11 @@ import java.util.stream.Collectors;
  * choose the policy (explicit id, then {@code hakmem.policy}, then the legacy gate {@code ss.mem.lean}, then
  * {@code balanced}), then build the allocator's injector from the core's box modules (parent, overridable) and the
  * chosen plugin's module (child). The choice is made before the policy's injector exists; modules hold no {@code if}.
+ * A bad value of a core option or of the chosen plugin's options fails open; the table's warnings (misspelled names,
+ * other plugins' bad values) are logged once per open, as one record.
  */
 public final class HakmemProvider implements AllocatorProvider {
 
-    private static final System.Logger LOG = System.getLogger("hakmem");
     static final String DEFAULT_POLICY = "balanced";
 
     static {
@@ -55,23 +56,21 @@ public final class HakmemProvider implements AllocatorProvider {
         PolicyRegistry registry = PolicyRegistry.discover();
         Injector boxes = boxes(overrides);
         OptionTable.Resolved resolved = table(registry).resolve(boxes.getInstance(OptionSource.class), options);
-
-        String chosenBy;
-        String id;
-        if (policyId != null) {
-            id = policyId;
-            chosenBy = "the caller";
-        } else if (resolved.isSet(CoreOptions.POLICY)) {
-            id = resolved.text(CoreOptions.POLICY);
-            chosenBy = resolved.source(CoreOptions.POLICY);
-        } else if (resolved.isSet(CoreOptions.LEAN)) {
-            id = resolved.flag(CoreOptions.LEAN) ? "lean" : "speed";
-            chosenBy = "legacy gate " + resolved.source(CoreOptions.LEAN) + "=" + resolved.text(CoreOptions.LEAN);
-        } else {
-            id = DEFAULT_POLICY;
-            chosenBy = "default";
+        Choice choice = choose(policyId, resolved);
+        String id = choice.id();
+        PolicyRegistry.Found found = registry.get(id, choice.by());
+        try {
+            resolved.requireValid(id);
+        } catch (IllegalArgumentException bad) {
+            throw new IllegalArgumentException("hakmem: policy '" + id + "' (" + found.module() + "): " + bad.getMessage(), bad);
         }
-        PolicyRegistry.Found found = registry.get(id, chosenBy);
+        System.Logger log = boxes.getInstance(System.Logger.class);
+        List<String> warnings = resolved.warnings(id);
+        if (!warnings.isEmpty()) { // once per open: the table was resolved once
+            log.log(System.Logger.Level.WARNING,
+                    "hakmem: " + String.join("\nhakmem: ", warnings));
+        }
+        String chosenBy = choice.by();
 
         Stats stats = new Stats(found.plugin().counters());
         Injector injector;
@@ -99,8 +98,8 @@ public final class HakmemProvider implements AllocatorProvider {
         OsLayer os = new OsLayer(boxes.getInstance(OsBox.class), stats);
         HakmemAllocator allocator = new HakmemAllocator(id, policy, os, stats, boxes.getInstance(StatsSink.class),
                 resolved.flag(CoreOptions.OS_STATS), resolved.rows());
-        if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            LOG.log(System.Logger.Level.DEBUG, "hakmem: policy " + id + " (" + found.module() + ", chosen by " + chosenBy
+        if (log.isLoggable(System.Logger.Level.DEBUG)) {
+            log.log(System.Logger.Level.DEBUG, "hakmem: policy " + id + " (" + found.module() + ", chosen by " + chosenBy
                     + "); options: " + resolved.rows().stream().map(r -> r.name() + "=" + r.value() + " [" + r.source() + "]")
                     .collect(Collectors.joining(", ")));
         }
@@ -112,10 +111,39 @@ public final class HakmemProvider implements AllocatorProvider {
         return PolicyRegistry.discover().infos();
     }
 
+    /** The rows as {@code open(null, options)} sees them; fails on a bad value as that open would. */
     @Override
     public List<OptionValue> options(Map<String, String> options) {
         PolicyRegistry registry = PolicyRegistry.discover();
-        return table(registry).resolve(boxes(List.of()).getInstance(OptionSource.class), options).rows();
+        OptionTable.Resolved resolved = table(registry).resolve(boxes(List.of()).getInstance(OptionSource.class), options);
+        resolved.requireValid(choose(null, resolved).id());
+        return resolved.rows();
+    }
+
+    @Override
+    public List<String> optionWarnings(Map<String, String> options) {
+        PolicyRegistry registry = PolicyRegistry.discover();
+        OptionTable.Resolved resolved = table(registry).resolve(boxes(List.of()).getInstance(OptionSource.class), options);
+        return resolved.warnings(choose(null, resolved).id());
+    }
+
+    /** The chosen policy id and what chose it. */
+    private record Choice(String id, String by) {
+    }
+
+    /** Explicit id, then option {@code policy}, then the legacy gate {@code ss.mem.lean}, then the default. */
+    private static Choice choose(String policyId, OptionTable.Resolved resolved) {
+        if (policyId != null) {
+            return new Choice(policyId, "the caller");
+        }
+        if (resolved.isSet(CoreOptions.POLICY)) {
+            return new Choice(resolved.text(CoreOptions.POLICY), resolved.source(CoreOptions.POLICY));
+        }
+        if (resolved.isSet(CoreOptions.LEAN)) {
+            return new Choice(resolved.flag(CoreOptions.LEAN) ? "lean" : "speed",
+                    "legacy gate " + resolved.source(CoreOptions.LEAN) + "=" + resolved.text(CoreOptions.LEAN));
+        }
+        return new Choice(DEFAULT_POLICY, "default");
     }
 
     private static Injector boxes(List<Module> overrides) {

@@ -29,6 +29,17 @@ public interface AllocatorProvider {
     /** The effective option table, given explicit option values that beat configuration. */
     List<OptionValue> options(Map<String, String> options);
 
+    /**
+     * What {@code open(null, options)} would warn about, one line each: a {@code hakmem.*} system property or a
+     * {@code HAKMEM_*} environment variable that names no option, with the closest option name
+     * ({@code unknown option -Dhakmem.ss.mem.lean.dealy.ms; did you mean ss.mem.lean.delay.ms?}), and a bad value of
+     * an option of a policy other than the one configuration chooses (ignored). Empty by default, for providers that
+     * do not check names.
+     */
+    default List<String> optionWarnings(Map<String, String> options) {
+        return List.of();
+    }
+
     /** Convenience: the single provider on the module path. */
     static AllocatorProvider load() {
         return java.util.ServiceLoader.load(AllocatorProvider.class, AllocatorProvider.class.getClassLoader())

@@ -14,17 +14,24 @@ public final class CoreOptions {
     public static final String LEAN_DELAY_MS = "ss.mem.lean.delay.ms";
     public static final String OS_STATS = "ss.os.stats";
 
+    /** Upper bound of every time option in ms: one day. Anything longer is "never" in practice, and far from overflow. */
+    public static final long MAX_MILLIS = 86_400_000L;
+    /** Upper bound of {@link #LEAN_TARGET_MB}: 1 TiB. */
+    public static final long MAX_TARGET_BYTES = 1L << 40;
+
     public static final List<OptionSpec> SPECS = List.of(
             new OptionSpec(POLICY, Type.TEXT, "balanced", "id", "", List.of(),
                     "release policy id (see `hakmem list`); beats the legacy gate ss.mem.lean"),
             new OptionSpec(LEAN, Type.BOOLEAN, "", "bool", "", List.of(),
                     "the seed's legacy gate: 1 selects lean, 0 selects speed, when no policy is given"),
             new OptionSpec(LEAN_TARGET_MB, Type.SIZE, "10", "M", "", List.of(),
-                    "lean: total resident target the per-class budgets derive from (a bare number is MB)"),
+                    "lean: total resident target the per-class budgets derive from (a bare number is MB)")
+                    .withRange(0, MAX_TARGET_BYTES),
             new OptionSpec(LEAN_DECOMMIT, Type.CHOICE, "DONTNEED", "mode", "", List.of("FREE", "DONTNEED", "OFF"),
                     "lean: how empty slabs are decommitted (MADV_FREE, MADV_DONTNEED, or not at all)"),
             new OptionSpec(LEAN_DELAY_MS, Type.NUMBER, "0", "ms", "", List.of(),
-                    "lean: how long a slab stays empty before it is decommitted (0 = at once; >0 = by the ticker)"),
+                    "lean: how long a slab stays empty before it is decommitted (0 = at once; >0 = by the ticker)")
+                    .withRange(0, MAX_MILLIS),
             new OptionSpec(OS_STATS, Type.BOOLEAN, "0", "bool", "", List.of(),
                     "print the allocator's statistics, one line per counter, at close and at JVM exit"));
 

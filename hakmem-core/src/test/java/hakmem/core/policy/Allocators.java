@@ -33,6 +33,12 @@ final class Allocators {
         return provider().open(policyId, options, List.of(binder -> binder.bind(OptionSource.class).toInstance(source)));
     }
 
+    /** Opens with {@code source} and a logger that records open's warnings. */
+    static Allocator open(String policyId, Map<String, String> options, OptionSource source, System.Logger log) {
+        return provider().open(policyId, options, List.of(binder -> binder.bind(OptionSource.class).toInstance(source),
+                binder -> binder.bind(System.Logger.class).toInstance(log)));
+    }
+
     /** Opens with an empty option source, a shadow OS box and a sink that keeps every stats report. */
     static Allocator open(String policyId, Map<String, String> options, OsBox os, List<Report> reports) {
         Map<String, String> all = new java.util.HashMap<>(options);

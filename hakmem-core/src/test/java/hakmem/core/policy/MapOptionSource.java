@@ -3,6 +3,7 @@ package hakmem.core.policy;
 import hakmem.api.spi.OptionSource;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** System properties and environment variables from maps: tests never read or change the real ones. */
 record MapOptionSource(Map<String, String> properties, Map<String, String> env) implements OptionSource {
@@ -30,5 +31,15 @@ record MapOptionSource(Map<String, String> properties, Map<String, String> env) 
     @Override
     public Optional<String> env(String name) {
         return Optional.ofNullable(env.get(name));
+    }
+
+    @Override
+    public Set<String> propertyNames() {
+        return properties.keySet();
+    }
+
+    @Override
+    public Set<String> envNames() {
+        return env.keySet();
     }
 }

@@ -358,4 +358,38 @@ class BadInputTest {
                 () -> Hakmem.open("keep", Map.of("ss.mem.lean.target.mb", "-5")), "open(negative size option)");
         assertThat(size.getMessage()).contains("ss.mem.lean.target.mb").contains("-5");
     }
+
+    /** Issue 9 items 4 and 5: ranges, empty values and choices, through the public API. */
+    @Test
+    void optionValuesOutsideTheirRangeFailOpenNamingOptionValueSourceAndRange() {
+        IllegalArgumentException idle = expect(IllegalArgumentException.class,
+                () -> Hakmem.open("lean", Map.of("lean.keep.idle.ms", "40000000000000")), "open(keep idle time beyond a day)");
+        assertThat(idle.getMessage()).contains("option lean.keep.idle.ms").contains("'40000000000000'").contains("(from api)")
+                .contains("0..86400000");
+        IllegalArgumentException delay = expect(IllegalArgumentException.class,
+                () -> Hakmem.open("keep", Map.of("ss.mem.lean.delay.ms", String.valueOf(Long.MAX_VALUE))), "open(huge delay)");
+        assertThat(delay.getMessage()).contains("option ss.mem.lean.delay.ms").contains("'" + Long.MAX_VALUE + "'")
+                .contains("(from api)").contains("0..86400000");
+        IllegalArgumentException target = expect(IllegalArgumentException.class,
+                () -> Hakmem.open("lean", Map.of("ss.mem.lean.target.mb", "2T")), "open(target beyond 1 TiB)");
+        assertThat(target.getMessage()).contains("option ss.mem.lean.target.mb").contains("'2T'").contains("0..1T");
+        IllegalArgumentException slabs = expect(IllegalArgumentException.class,
+                () -> Hakmem.open("lean", Map.of("lean.keep.slabs", "33")), "open(too many kept slabs)");
+        assertThat(slabs.getMessage()).contains("option lean.keep.slabs").contains("'33'").contains("0..32");
+    }
+
+    @Test
+    void anEmptyOptionValueIsUnsetAndAnEmptyChoiceIsItsDefault() {
+        try (Allocator a = Hakmem.open("lean", Map.of("lean.keep.slabs", "", "ss.mem.lean.decommit", " "))) {
+            Map<String, String> values = new java.util.HashMap<>();
+            a.options().forEach(o -> values.put(o.name(), o.value()));
+            assertThat(values).containsEntry("lean.keep.slabs", "8").containsEntry("ss.mem.lean.decommit", "DONTNEED");
+            long b = a.malloc(64);
+            a.free(b);
+        }
+        IllegalArgumentException bad = expect(IllegalArgumentException.class,
+                () -> Hakmem.open("lean", Map.of("ss.mem.lean.decommit", "never")), "open(bad decommit mode)");
+        assertThat(bad.getMessage()).contains("option ss.mem.lean.decommit").contains("'never'").contains("(from api)")
+                .contains("FREE, DONTNEED, OFF").doesNotContain("No enum constant");
+    }
 }

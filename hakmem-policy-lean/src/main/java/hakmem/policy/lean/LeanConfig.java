@@ -1,7 +1,7 @@
 package hakmem.policy.lean;
 
 import hakmem.api.spi.OptionValues;
-import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,23 +19,32 @@ record LeanConfig(Decommit decommit, long targetBytes, long delayMillis, int kee
     /** A tick finer than this costs more lock round trips than it saves memory. */
     static final long MIN_TICK_MILLIS = 10;
 
+    /**
+     * Every setting within its option's range, so that no arithmetic below can overflow: the core's table rejects
+     * a value outside the range at open already; this guards a config built any other way (a test's options).
+     */
     LeanConfig {
-        if (targetBytes < 0 || delayMillis < 0 || keepSlabs < 0 || keepIdleMillis < 0) {
-            throw new IllegalArgumentException("negative lean setting: " + targetBytes + ", " + delayMillis + ", "
-                    + keepSlabs + ", " + keepIdleMillis);
+        Objects.requireNonNull(decommit, "decommit");
+        check(LeanOptions.TARGET, targetBytes, LeanOptions.MAX_TARGET_BYTES);
+        check(LeanOptions.DELAY, delayMillis, LeanOptions.MAX_MILLIS);
+        check(LeanOptions.KEEP_SLABS, keepSlabs, LeanOptions.MAX_KEEP_SLABS);
+        check(LeanOptions.KEEP_IDLE, keepIdleMillis, LeanOptions.MAX_MILLIS);
+    }
+
+    private static long check(String option, long value, long max) {
+        if (value < 0 || value > max) {
+            throw new IllegalArgumentException("invalid value '" + value + "' for option " + option
+                    + " (-Dhakmem." + option + "): accepted 0.." + max);
         }
+        return value;
     }
 
     /** {@code lean}: every setting from the options. */
     static LeanConfig lean(OptionValues options) {
-        long keep = options.number(LeanOptions.KEEP_SLABS);
-        if (keep > LeanOptions.MAX_KEEP_SLABS) {
-            throw new IllegalArgumentException("invalid value '" + keep + "' for option " + LeanOptions.KEEP_SLABS
-                    + " (-Dhakmem." + LeanOptions.KEEP_SLABS + "): accepted 0.." + LeanOptions.MAX_KEEP_SLABS);
-        }
-        Decommit decommit = Decommit.valueOf(options.choice(LeanOptions.DECOMMIT).toUpperCase(Locale.ROOT));
-        return new LeanConfig(decommit, options.bytes(LeanOptions.TARGET), options.number(LeanOptions.DELAY),
-                (int) keep, options.number(LeanOptions.KEEP_IDLE));
+        // check before the narrowing cast: a wrapped int could look in range
+        int keep = (int) check(LeanOptions.KEEP_SLABS, options.number(LeanOptions.KEEP_SLABS), LeanOptions.MAX_KEEP_SLABS);
+        return new LeanConfig(options.choice(LeanOptions.DECOMMIT, Decommit.class), options.bytes(LeanOptions.TARGET),
+                options.number(LeanOptions.DELAY), keep, options.number(LeanOptions.KEEP_IDLE));
     }
 
     /** {@code balanced}: lean with decommit off; the decommit, delay and keep options do not apply. */
@@ -60,7 +69,8 @@ record LeanConfig(Decommit decommit, long targetBytes, long delayMillis, int kee
 
     /**
      * The ticker period: a quarter of the shortest wait it serves (the delay, the keep idle time), so memory goes
-     * back within 1.25 x that wait; at least 10 ms; 0 (no ticker) when nothing waits.
+     * back within 1.25 x that wait; at least 10 ms; 0 (no ticker) when nothing waits. At most a quarter of
+     * {@link LeanOptions#MAX_MILLIS} (6 hours), so always positive when not 0.
      */
     long tickIntervalMillis() {
         long shortest = Long.MAX_VALUE;
@@ -73,7 +83,7 @@ record LeanConfig(Decommit decommit, long targetBytes, long delayMillis, int kee
         return shortest == Long.MAX_VALUE ? 0 : Math.max(MIN_TICK_MILLIS, shortest / 4);
     }
 
-    /** The delay on the handle's nanosecond clock (saturating). */
+    /** The delay on the handle's nanosecond clock (at most 8.64e13 ns: no overflow). */
     long delayNanos() {
         return TimeUnit.MILLISECONDS.toNanos(delayMillis);
     }

@@ -28,6 +28,15 @@ final class LeanOptions {
     /** Upper bound of {@link #KEEP_SLABS}: a whole 2 MiB superslab of 64 KiB slabs. */
     static final int MAX_KEEP_SLABS = 32;
 
+    /**
+     * Upper bound of every time option in ms ({@link #DELAY}, declared by the core with the same range, and
+     * {@link #KEEP_IDLE}): one day. It keeps the ticker period and the nanosecond waits far from overflow.
+     */
+    static final long MAX_MILLIS = 86_400_000L;
+
+    /** Upper bound of {@link #TARGET} (declared by the core with the same range): 1 TiB. */
+    static final long MAX_TARGET_BYTES = 1L << 40;
+
     private LeanOptions() {
     }
 }

@@ -35,10 +35,12 @@ public final class LeanPlugin implements PolicyPlugin {
         return List.of(
                 new OptionSpec(LeanOptions.KEEP_SLABS, OptionSpec.Type.NUMBER, "8", "slabs", "", List.of(),
                         "lean: empty slabs per class kept committed, so an alloc/free ping-pong at a slab boundary "
-                                + "makes no system calls (0.." + LeanOptions.MAX_KEEP_SLABS + ")"),
+                                + "makes no system calls (0.." + LeanOptions.MAX_KEEP_SLABS + ")")
+                        .withRange(0, LeanOptions.MAX_KEEP_SLABS),
                 new OptionSpec(LeanOptions.KEEP_IDLE, OptionSpec.Type.NUMBER, "1000", "ms", "", List.of(),
                         "lean: a kept slab or superslab idle this long is released by the ticker too, so an idle "
-                                + "process returns everything (0 = keep until close)"));
+                                + "process returns everything (0 = keep until close)")
+                        .withRange(0, LeanOptions.MAX_MILLIS));
     }
 
     @Override

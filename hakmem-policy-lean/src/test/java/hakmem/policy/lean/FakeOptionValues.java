@@ -9,15 +9,18 @@ import java.util.Map;
 
 /**
  * Option values as the core would hand them to a policy: the core's {@code ss.mem.lean.*} rows plus the plugin's
- * own, defaults overridden by {@code set}. Reading an undeclared name fails, as it does in the core.
+ * own, defaults overridden by {@code set}. Reading an undeclared name fails, as it does in the core. Unlike the core,
+ * it checks no value against its range and keeps empty values: the policy's own guards are what these tests test.
  */
 final class FakeOptionValues implements OptionValues {
 
     static final List<OptionSpec> CORE = List.of(
-            new OptionSpec(LeanOptions.TARGET, OptionSpec.Type.SIZE, "10", "M", "", List.of(), "target"),
+            new OptionSpec(LeanOptions.TARGET, OptionSpec.Type.SIZE, "10", "M", "", List.of(), "target")
+                    .withRange(0, LeanOptions.MAX_TARGET_BYTES),
             new OptionSpec(LeanOptions.DECOMMIT, OptionSpec.Type.CHOICE, "DONTNEED", "", "",
                     List.of("FREE", "DONTNEED", "OFF"), "decommit"),
-            new OptionSpec(LeanOptions.DELAY, OptionSpec.Type.NUMBER, "0", "ms", "", List.of(), "delay"));
+            new OptionSpec(LeanOptions.DELAY, OptionSpec.Type.NUMBER, "0", "ms", "", List.of(), "delay")
+                    .withRange(0, LeanOptions.MAX_MILLIS));
 
     private final Map<String, OptionSpec> specs = new HashMap<>();
     private final Map<String, String> set;

@@ -110,4 +110,60 @@ class LeanPluginTest {
         // two allocators must not share the learned class count or pending counts
         assertThat(Policies.lean(Map.of())).isNotSameAs(Policies.lean(Map.of()));
     }
+
+    @Test
+    void everyLeanOptionHasTheDocumentedRange() {
+        List<OptionSpec> options = new LeanPlugin().options();
+        assertThat(options).extracting(OptionSpec::min).containsExactly(0L, 0L);
+        assertThat(options).extracting(OptionSpec::max).containsExactly(32L, 86_400_000L);
+        assertThat(options).extracting(OptionSpec::rangeText).containsExactly("0..32", "0..86400000");
+    }
+
+    @Test
+    void theConfigRejectsEveryValueOutsideItsRangeNamingTheOption() {
+        long day = LeanOptions.MAX_MILLIS;
+        assertThatThrownBy(() -> new LeanConfig(Decommit.FREE, 1, day + 1, 1, 0))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid value '86400001' for option ss.mem.lean.delay.ms (-Dhakmem.ss.mem.lean.delay.ms): "
+                        + "accepted 0..86400000");
+        assertThatThrownBy(() -> new LeanConfig(Decommit.FREE, 1, 0, 1, 40_000_000_000_000L))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("lean.keep.idle.ms").hasMessageContaining("'40000000000000'")
+                .hasMessageContaining("0..86400000");
+        assertThatThrownBy(() -> new LeanConfig(Decommit.FREE, (1L << 40) + 1, 0, 1, 0))
+                .hasMessageContaining("ss.mem.lean.target.mb");
+        assertThatThrownBy(() -> new LeanConfig(Decommit.FREE, 1, 0, -1, 0)).hasMessageContaining("lean.keep.slabs");
+        // through the module, the value wins over the cast: 2^32 + 1 kept slabs is not 1
+        assertThatThrownBy(() -> Policies.lean(Map.of("lean.keep.slabs", String.valueOf((1L << 32) + 1))))
+                .isInstanceOf(ProvisionException.class).rootCause()
+                .hasMessageContaining("lean.keep.slabs").hasMessageContaining("'4294967297'");
+        assertThatThrownBy(() -> Policies.lean(Map.of("lean.keep.idle.ms", "40000000000000")))
+                .isInstanceOf(ProvisionException.class).rootCause()
+                .hasMessageContaining("lean.keep.idle.ms").hasMessageContaining("0..86400000");
+    }
+
+    @Test
+    void theTimeArithmeticStaysPositiveAtTheTopOfTheRanges() {
+        long day = LeanOptions.MAX_MILLIS;
+        LeanConfig slow = new LeanConfig(Decommit.DONTNEED, LeanOptions.MAX_TARGET_BYTES, day, LeanOptions.MAX_KEEP_SLABS, day);
+        assertThat(slow.tickIntervalMillis()).isEqualTo(day / 4).isPositive();
+        assertThat(slow.delayNanos()).isEqualTo(86_400_000_000_000L);
+        assertThat(slow.reapNanos()).isEqualTo(86_400_000_000_000L);
+        LeanConfig reapOnly = new LeanConfig(Decommit.DONTNEED, 0, 0, 0, day);
+        assertThat(reapOnly.tickIntervalMillis()).isEqualTo(day / 4);
+        assertThat(new LeanConfig(Decommit.DONTNEED, 0, 1, 0, 0).tickIntervalMillis()).isEqualTo(LeanConfig.MIN_TICK_MILLIS);
+        assertThat(new LeanConfig(Decommit.OFF, 0, day, 0, day).tickIntervalMillis()).isZero();
+    }
+
+    @Test
+    void anEmptyOrUnknownDecommitModeNamesTheOptionAndTheAcceptedValues() {
+        // the core turns an empty value into the default; a policy handed one anyway must not throw valueOf's
+        // "No enum constant" (which names neither option nor accepted values)
+        for (String mode : new String[] {"", "SOMETIMES"}) {
+            assertThatThrownBy(() -> Policies.lean(Map.of("ss.mem.lean.decommit", mode)))
+                    .isInstanceOf(ProvisionException.class).rootCause()
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("invalid value '" + mode + "' for option ss.mem.lean.decommit: accepted: FREE, DONTNEED, OFF");
+        }
+    }
 }

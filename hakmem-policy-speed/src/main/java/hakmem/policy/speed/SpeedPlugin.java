@@ -39,6 +39,6 @@ public final class SpeedPlugin implements PolicyPlugin {
     public List<OptionSpec> options() {
         return List.of(new OptionSpec(PREWARM_OPTION, OptionSpec.Type.NUMBER, "1", "superslabs", "", List.of(),
                 "superslabs of each tiny class (C0..C7) the speed policy maps and touches at open (0.."
-                        + MAX_PREWARM + ")"));
+                        + MAX_PREWARM + ")").withRange(0, MAX_PREWARM));
     }
 }

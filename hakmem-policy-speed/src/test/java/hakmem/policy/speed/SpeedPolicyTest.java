@@ -82,6 +82,9 @@ class SpeedPolicyTest {
             assertThat(o.type()).isEqualTo(OptionSpec.Type.NUMBER);
             assertThat(o.defaultValue()).isEqualTo("1");
             assertThat(o.env()).isEqualTo("HAKMEM_SPEED_PREWARM_SUPERSLABS");
+            assertThat(o.min()).isZero();
+            assertThat(o.max()).isEqualTo(64);
+            assertThat(o.rangeText()).isEqualTo("0..64");
         });
     }
 
