@@ -16,7 +16,8 @@ import java.util.List;
  *
  * <h2>Thread-safety</h2>
  * Every method may be called from any thread, platform or virtual, at any time. A block may be freed by a
- * thread other than the one that allocated it. {@link #close()} must not race with other calls: calls that
+ * thread other than the one that allocated it, also after that thread ended: its memory is then reused without a
+ * new thread having to be created. {@link #close()} must not race with other calls: calls that
  * start after {@code close()} returned throw {@link IllegalStateException} (except {@link #stats()},
  * {@link #policy()} and {@link #options()}, which keep answering); memory obtained before is unmapped.
  * Two threads freeing the same block at the same moment is a double free that is caught when the calls do not
@@ -48,7 +49,11 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      */
     long malloc(long size);
 
-    /** Allocates {@code count * size} zeroed bytes; throws {@link IllegalArgumentException} on overflow. */
+    /**
+     * Allocates {@code count * size} zeroed bytes; throws {@link IllegalArgumentException} on overflow or above
+     * {@link #MAX_SIZE}. Memory known to be zero already (fresh from the OS, or dropped with {@code MADV_DONTNEED})
+     * is not written, so a large calloc does not make its pages resident.
+     */
     long calloc(long count, long size);
 
     /**
@@ -65,8 +70,10 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
 
     /**
      * Allocates a segment of exactly {@code byteSize} bytes aligned to {@code byteAlignment} (a power of two up
-     * to 1 MiB). The segment has the global scope: it is valid until {@link #free(MemorySegment)} or
-     * {@link #close()}.
+     * to 1 MiB). The segment belongs to the allocator's scope: it is usable until {@link #free(MemorySegment)},
+     * and {@link #close()} ends the scope, so an access after close throws {@link IllegalStateException} as with
+     * any closed FFM segment ({@code segment.scope().isAlive()} turns false) instead of touching unmapped memory.
+     * Accessing a segment after freeing it (before close) is a use-after-free, as with {@link #free(long)}.
      */
     @Override
     MemorySegment allocate(long byteSize, long byteAlignment);
@@ -91,7 +98,10 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
 
     /**
      * Unmaps all memory. Idempotent. Every later call except {@code close()}, {@code stats()}, {@code policy()} and
-     * {@code options()} throws {@link IllegalStateException}.
+     * {@code options()} throws {@link IllegalStateException}, and so does every access to a segment obtained from
+     * {@link #allocate}. Closing while other threads still call the allocator is a programming error (their raw
+     * addresses become invalid), but whatever races it, the allocator itself never faults, never unmaps a range
+     * twice and leaves no mapping behind: racing calls get {@link IllegalStateException}.
      */
     @Override
     void close();
