@@ -39,7 +39,7 @@ public final class HakmemAllocator implements Allocator {
     private static final System.Logger LOG = System.getLogger("hakmem");
     private static final long MAX_ALIGNMENT = 1L << 20;
     /** The longest tick interval a policy may ask for: one day (a longer one is a bug, e.g. an overflow). */
-    static final long MAX_TICK_MILLIS = TimeUnit.DAYS.toMillis(1);
+    public static final long MAX_TICK_MILLIS = TimeUnit.DAYS.toMillis(1);
     /** The most superslabs a policy may prewarm per class. */
     static final int MAX_PREWARM = 1024;
 
@@ -652,8 +652,7 @@ public final class HakmemAllocator implements Allocator {
         if (n <= 8 && byteAlignment <= 8) {
             a = allocSmall(0, byteSize, false); // C0 serves what needs no 16-byte alignment
         } else if (byteAlignment <= 16) {
-            a = n > SizeClasses.MAX_SMALL ? allocLarge(n, LargeBlocks.ALIGN, byteSize)
-                    : allocSmall(SizeClasses.mallocClass(n), byteSize, false);
+            a = malloc(n); // n is within bounds: malloc's own checks cannot name the wrong call
         } else {
             int c = SizeClasses.alignedClass(n, byteAlignment);
             a = c >= 0 ? allocSmall(c, byteSize, false) : allocLarge(Math.max(n, byteAlignment), byteAlignment, byteSize);

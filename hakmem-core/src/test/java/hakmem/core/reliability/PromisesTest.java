@@ -271,6 +271,37 @@ class PromisesTest {
         }
     }
 
+    /** A policy asking for a tick beyond a day (e.g. an overflowed period) fails open; no ticker spins, nothing leaks. */
+    @org.junit.jupiter.api.Test
+    void aTickIntervalOutOfRangeFailsOpenAndLeavesNothingMapped() {
+        for (long tick : new long[] {-1, hakmem.core.alloc.HakmemAllocator.MAX_TICK_MILLIS + 1, Long.MAX_VALUE}) {
+            hakmem.core.stats.Stats stats = new hakmem.core.stats.Stats(List.of());
+            hakmem.core.os.OsLayer os = new hakmem.core.os.OsLayer(new AuditingOsBox(), stats);
+            hakmem.api.spi.ReleasePolicy policy = new hakmem.api.spi.ReleasePolicy() {
+                @Override
+                public int prewarmSuperSlabs(hakmem.api.spi.SizeClass c) {
+                    return c.index() == 3 ? 1 : 0; // something to give back
+                }
+
+                @Override
+                public void onSlabEmpty(hakmem.api.spi.EmptySlab slab, boolean superSlabEmpty, hakmem.api.spi.ReleaseHandle h) {
+                }
+
+                @Override
+                public long tickIntervalMillis() {
+                    return tick;
+                }
+            };
+            assertThatThrownBy(() -> new HakmemAllocator("spin", policy, os, stats, (st, when) -> { }, false, List.of()))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("policy spin returned a tick interval of " + tick + " ms (0..86400000 allowed)");
+            assertThat(stats.get(hakmem.core.stats.Stat.MAPPED_BYTES)).as("mapped after a failed open").isZero();
+            assertThat(os.mappingCount()).isZero();
+        }
+        assertThat(Thread.getAllStackTraces().keySet().stream().map(Thread::getName))
+                .noneMatch(n -> n.startsWith("hakmem-ticker-spin"));
+    }
+
     /** Raw access for the tests (the blocks of these tests are the allocator's; the tests' own bounds hold). */
     static final class MemorySegmentAccess {
         static final MemorySegment ALL = Blocks.ALL;
