@@ -48,4 +48,38 @@ public interface ReleaseHandle {
 
     /** The clock the core uses for {@link EmptySlab#emptySinceNanos()}. */
     long nanoTime();
+
+    /**
+     * Bytes of freed large mappings the core keeps for reuse (blocks above the largest size class), committed or
+     * not. Default (a handle that has none): 0.
+     */
+    default long cachedLargeBytes() {
+        return 0;
+    }
+
+    /** Of {@link #cachedLargeBytes()}, the bytes not decommitted since they last held data. Default: 0. */
+    default long cachedLargeCommittedBytes() {
+        return 0;
+    }
+
+    /**
+     * Decommits cached large mappings cached for at least {@code minIdleNanos}, longest-cached first, until at most
+     * {@code keepBytes} of committed cached memory remain. The mappings stay cached (reuse costs page faults, no
+     * mmap).
+     *
+     * @return bytes decommitted (0 when decommit is disabled)
+     */
+    default long decommitCachedLarge(long keepBytes, long minIdleNanos, Advice advice) {
+        return 0;
+    }
+
+    /**
+     * Unmaps cached large mappings cached for at least {@code minIdleNanos}, longest-cached first, until at most
+     * {@code keepBytes} of cached mappings remain.
+     *
+     * @return bytes unmapped
+     */
+    default long unmapCachedLarge(long keepBytes, long minIdleNanos) {
+        return 0;
+    }
 }

@@ -47,4 +47,25 @@ public interface ReleasePolicy {
     default long tickIntervalMillis() {
         return 0;
     }
+
+    /** The bound on cached large mappings of policies that say nothing: {@value} bytes (64 MiB). */
+    long DEFAULT_LARGE_CACHE_BYTES = 64L << 20;
+
+    /**
+     * Blocks above the largest size class each have a mapping of their own. When one is freed the core keeps the
+     * mapping for reuse (a later block of that size class of mappings reuses it without a system call) as long as
+     * the cached mappings total at most this many bytes; beyond it the core unmaps the longest-cached ones at once.
+     * What stays cached is the policy's to decommit or unmap through {@link ReleaseHandle#decommitCachedLarge} and
+     * {@link ReleaseHandle#unmapCachedLarge}. Read once at open. Default: {@link #DEFAULT_LARGE_CACHE_BYTES}.
+     */
+    default long largeCacheBytes() {
+        return DEFAULT_LARGE_CACHE_BYTES;
+    }
+
+    /**
+     * A large block of {@code bytes} (its mapping's length) was freed and its mapping is now cached for reuse (the
+     * bound {@link #largeCacheBytes()} already applied). Called on the freeing thread. Default: nothing.
+     */
+    default void onLargeCached(long bytes, ReleaseHandle handle) {
+    }
 }

@@ -133,24 +133,44 @@ final class Audit {
             }
         }
         List<Slab> largeLive = large.liveView();
+        List<Slab> largeCached = large.cachedView();
+        Set<Slab> largeSeen = Collections.newSetFromMap(new IdentityHashMap<>());
+        long cachedBytes = 0;
         for (Slab s : largeLive) {
+            checkLarge(s, true, largeSeen, os);
+        }
+        for (Slab s : largeCached) {
+            checkLarge(s, false, largeSeen, os);
+            cachedBytes += s.length;
+        }
+        for (Slab s : largeSeen) {
             mappings++;
             mapped += s.length;
-            checkPageMap(s);
-            if (s.metaVolatile(0) != Slab.LIVE) {
-                fail(name(s) + " is registered live but its entry is " + s.metaVolatile(0));
-            }
-            if (!os.owns(s.start, s.length)) {
-                fail(name(s) + " is not a mapping the OS layer owns");
-            }
         }
+        if (large.cachedBytes() != cachedBytes) {
+            fail("the large cache counts " + large.cachedBytes() + " bytes, holds " + cachedBytes);
+        }
+        expect(stats, Stat.LARGE_CACHED_BYTES, cachedBytes);
         expect(stats, Stat.SUPERSLABS, superSlabs);
         expect(stats, Stat.SLABS_IN_USE, inUse);
-        expect(stats, Stat.LARGE_MAPPINGS, largeLive.size());
+        expect(stats, Stat.LARGE_MAPPINGS, largeSeen.size());
         expect(stats, Stat.MAPPED_BYTES, mapped);
         expect(stats, Stat.HEAPS, heaps.size());
         if (os.mappingCount() != mappings) {
             fail("the OS layer owns " + os.mappingCount() + " mappings, the allocator accounts for " + mappings);
+        }
+    }
+
+    private void checkLarge(Slab s, boolean live, Set<Slab> seen, OsLayer os) {
+        if (!seen.add(s)) {
+            fail(name(s) + " is both live and cached, or listed twice");
+        }
+        checkPageMap(s);
+        if ((s.metaVolatile(0) == Slab.LIVE) != live) {
+            fail(name(s) + " is " + (live ? "live" : "cached") + " but its entry is " + Integer.toHexString(s.metaVolatile(0)));
+        }
+        if (!os.owns(s.start, s.length)) {
+            fail(name(s) + " is not a mapping the OS layer owns");
         }
     }
 

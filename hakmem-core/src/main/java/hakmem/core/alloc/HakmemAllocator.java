@@ -74,7 +74,7 @@ public final class HakmemAllocator implements Allocator {
      * when the memory goes.
      */
     private final Arena scope = Arena.ofShared();
-    private final LargeBlocks large;
+    private LargeBlocks large; // set once in the constructor
     private final java.util.concurrent.atomic.AtomicBoolean raceLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread ticker;
     private final Thread exitHook;
@@ -93,10 +93,15 @@ public final class HakmemAllocator implements Allocator {
         for (int c = 0; c < pools.length; c++) {
             pools[c] = new ClassPool(this, classes.get(c), os, stats, scope);
         }
-        this.large = new LargeBlocks(this, os, stats);
         this.maxPooled = Math.max(2, Runtime.getRuntime().availableProcessors());
         long tick;
+        LargeBlocks largeBlocks = null;
         try {
+            long cacheLimit = policy.largeCacheBytes();
+            if (cacheLimit < 0) {
+                throw new IllegalArgumentException("policy " + policyId + " returned a negative large cache bound: " + cacheLimit);
+            }
+            largeBlocks = new LargeBlocks(this, os, stats, cacheLimit);
             for (SizeClass sc : classes) {
                 int n = policy.prewarmSuperSlabs(sc);
                 if (n < 0 || n > MAX_PREWARM) {
@@ -113,9 +118,11 @@ public final class HakmemAllocator implements Allocator {
             }
         } catch (RuntimeException | Error e) {
             closed = true;
+            this.large = largeBlocks != null ? largeBlocks : new LargeBlocks(this, os, stats, 0);
             releaseAll();
             throw e;
         }
+        this.large = largeBlocks;
         this.ticker = tick > 0 ? Thread.ofPlatform().daemon().name("hakmem-ticker-" + policyId).unstarted(() -> tickLoop(tick)) : null;
         if (ticker != null) {
             ticker.start();
@@ -186,7 +193,7 @@ public final class HakmemAllocator implements Allocator {
         checkSize("malloc", size);
         long n = Math.max(size, 1);
         if (n > SizeClasses.MAX_SMALL) {
-            return allocLarge(n, LargeBlocks.ALIGN, size);
+            return allocLarge(n, LargeBlocks.ALIGN, size) & ~1L;
         }
         return allocSmall(SizeClasses.mallocClass(n), size, false);
     }
@@ -235,9 +242,10 @@ public final class HakmemAllocator implements Allocator {
         }
     }
 
+    /** A large block: its address, plus 1 in the lowest bit when it is known to hold only zeros. */
     private long allocLarge(long n, long alignment, long request) {
         try {
-            return large.map(n, alignment);
+            return large.take(n, alignment);
         } catch (OsLayer.ClosedException e) {
             throw closedException();
         } catch (OutOfMemoryError e) {
@@ -422,10 +430,18 @@ public final class HakmemAllocator implements Allocator {
         }
         Slab found = lookup("free", address, s, true);
         if (found.large) {
+            long cached;
             try {
-                large.free(found, address, "free");
+                cached = large.free(found, address, "free");
             } catch (OsLayer.ClosedException e) {
                 throw closedException();
+            }
+            if (cached > 0) {
+                try {
+                    policy.onLargeCached(cached, handle);
+                } catch (RuntimeException e) {
+                    policyFailed("onLargeCached", e);
+                }
             }
             return;
         }
@@ -479,7 +495,7 @@ public final class HakmemAllocator implements Allocator {
         Stat invalid = countAsFree ? Stat.INVALID_FREES : Stat.INVALID_ADDRESSES;
         String hex = "0x" + Long.toHexString(address);
         if (s == null) {
-            if (address != 0 && large.recentlyFreed(address)) {
+            if (address != 0 && large.recentlyUnmapped(address)) {
                 if (countAsFree) {
                     stats.increment(Stat.DOUBLE_FREES);
                     throw new IllegalStateException(op + ": block " + hex + " is already free (double free of a block "
@@ -575,10 +591,8 @@ public final class HakmemAllocator implements Allocator {
                     + " bytes is above the maximum " + MAX_SIZE);
         }
         long n = Math.max(total, 1);
-        if (n > SizeClasses.MAX_SMALL) {
-            return allocLarge(n, LargeBlocks.ALIGN, total); // a fresh mapping: already zero
-        }
-        long r = allocSmall(SizeClasses.mallocClass(n), total, true);
+        long r = n > SizeClasses.MAX_SMALL ? allocLarge(n, LargeBlocks.ALIGN, total)
+                : allocSmall(SizeClasses.mallocClass(n), total, true);
         long a = r & ~1L;
         if ((r & 1) == 0 && total > 0) {
             try {
@@ -655,7 +669,7 @@ public final class HakmemAllocator implements Allocator {
             a = malloc(n); // n is within bounds: malloc's own checks cannot name the wrong call
         } else {
             int c = SizeClasses.alignedClass(n, byteAlignment);
-            a = c >= 0 ? allocSmall(c, byteSize, false) : allocLarge(Math.max(n, byteAlignment), byteAlignment, byteSize);
+            a = c >= 0 ? allocSmall(c, byteSize, false) : allocLarge(Math.max(n, byteAlignment), byteAlignment, byteSize) & ~1L;
         }
         try {
             return memory(a, byteSize);
@@ -873,6 +887,32 @@ public final class HakmemAllocator implements Allocator {
         @Override
         public long nanoTime() {
             return System.nanoTime();
+        }
+
+        @Override
+        public long cachedLargeBytes() {
+            return large.cachedBytes();
+        }
+
+        @Override
+        public long cachedLargeCommittedBytes() {
+            return large.cachedCommittedBytes();
+        }
+
+        @Override
+        public long decommitCachedLarge(long keepBytes, long minIdleNanos, Advice advice) {
+            if (closed || advice == null) {
+                return 0;
+            }
+            return large.decommitCached(Math.max(0, keepBytes), minIdleNanos, advice, System.nanoTime());
+        }
+
+        @Override
+        public long unmapCachedLarge(long keepBytes, long minIdleNanos) {
+            if (closed) {
+                return 0;
+            }
+            return large.unmapCached(Math.max(0, keepBytes), minIdleNanos, System.nanoTime());
         }
     }
 }

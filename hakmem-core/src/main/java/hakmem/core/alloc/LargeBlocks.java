@@ -1,18 +1,35 @@
 package hakmem.core.alloc;
 
+import hakmem.api.spi.Advice;
 import hakmem.core.os.OsLayer;
 import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The blocks above the largest size class: one dedicated mapping each, unmapped when freed.
+ * The blocks above the largest size class: one dedicated mapping each, and a cache of the mappings of freed blocks.
  *
- * <p>Concurrency: the set of live blocks is a concurrent map, and a block leaves it exactly once: whoever removes
- * it (its free, or {@link #close}) unmaps it and counts it, so a free racing close never unmaps a range twice and
- * never leaves one behind. A block mapped while close runs is given back by its own {@link #map} call.
+ * <p>Lengths: a request is rounded up to a page, then to one of four steps per doubling (a 300 KiB request maps
+ * 320 KiB), so a freed mapping fits the next request of its step exactly, and at most a quarter is slack.
+ *
+ * <p>Cache: a freed block's mapping stays mapped and indexed (its page-map entry keeps pointing at its
+ * {@link Slab}, whose entry is no longer {@code LIVE}, so a second free of it is a double free whatever happened
+ * since) and is reused by the next request of its length, most recently freed first (its pages are the hottest).
+ * While the cache holds more than {@code limit} bytes the longest-cached mappings are unmapped at once; below that
+ * the release policy decides, through the handle: decommit what has been cached a while (reuse then costs page
+ * faults, not an mmap), unmap it.
+ *
+ * <p>Concurrency: live blocks are a concurrent map, and a block leaves it exactly once (its free, or
+ * {@link #close}), so a free racing close never unmaps a range twice and never leaves one behind; a block mapped or
+ * reused while close runs is given back by that call itself. The cache has one lock, held across the madvise of a
+ * decommit so that a mapping is never advised while it is being reused; munmaps happen outside it.
  */
 final class LargeBlocks {
 
@@ -22,29 +39,69 @@ final class LargeBlocks {
     private final HakmemAllocator owner;
     private final OsLayer os;
     private final Stats stats;
+    private final long limit;
     private final ConcurrentHashMap<Long, Slab> live = new ConcurrentHashMap<>();
+
+    // ---- the cache, guarded by itself ----
+    private final Map<Long, ArrayDeque<Slab>> cachedByLength = new HashMap<>();
+    /** Cached mappings, longest-cached first. */
+    private final LinkedHashSet<Slab> cachedByAge = new LinkedHashSet<>();
+    private long cachedBytes;
+    private long cachedCommittedBytes;
+
     /**
-     * The addresses of the last 64 large blocks freed: a second free of one is reported as a double free rather than
-     * a foreign address. Older ones cannot be told from addresses never allocated here (their mapping is gone).
+     * The addresses of the last 64 large blocks whose mappings were unmapped: a free of one is reported as a double
+     * free rather than a foreign address. Older ones cannot be told from addresses never allocated here.
      */
-    private final long[] recentlyFreed = new long[64];
+    private final long[] recentlyUnmapped = new long[64];
     private int next;
     private volatile boolean closed;
 
-    LargeBlocks(HakmemAllocator owner, OsLayer os, Stats stats) {
+    /** @param limit the most bytes of freed mappings kept for reuse (the policy's {@code largeCacheBytes()}) */
+    LargeBlocks(HakmemAllocator owner, OsLayer os, Stats stats, long limit) {
         this.owner = owner;
         this.os = os;
         this.stats = stats;
+        this.limit = Math.max(0, limit);
+    }
+
+    /** The mapping length for a request of {@code size} bytes: a page multiple, one of four steps per doubling. */
+    long lengthFor(long size) {
+        long page = os.pageSize();
+        long p = (size + page - 1) & -page;
+        long step = Math.max(page, Long.highestOneBit(p - 1) >>> 2);
+        return (p + step - 1) & -step;
     }
 
     /**
-     * Maps a block of at least {@code size} bytes aligned to {@code alignment}; its fresh pages read as zero.
+     * A block of at least {@code size} bytes aligned to {@code alignment}, from the cache or a fresh mapping: its
+     * address, plus 1 in the lowest bit when its bytes are known to be zero (fresh, or dropped with DONTNEED).
      *
      * @throws OutOfMemoryError if the OS refuses
      * @throws OsLayer.ClosedException if close has begun
      */
-    long map(long size, long alignment) {
-        long length = (size + os.pageSize() - 1) & -os.pageSize();
+    long take(long size, long alignment) {
+        long length = lengthFor(size);
+        Slab s = reuse(length, alignment);
+        boolean zero;
+        if (s != null) {
+            zero = s.zeroed;
+            s.zeroed = false;
+            s.setMetaVolatile(0, Slab.LIVE);
+            stats.increment(Stat.LARGE_CACHE_HITS);
+        } else {
+            s = map(length, alignment, size);
+            zero = true;
+        }
+        live.put(s.start, s);
+        if (closed) { // close raced with us and may have missed this block: give it back ourselves
+            release(s);
+            throw new OsLayer.ClosedException();
+        }
+        return s.start | (zero ? 1 : 0);
+    }
+
+    private Slab map(long length, long alignment, long size) {
         long address = os.map(length, Math.max(alignment, ALIGN), "a block of " + size + " bytes");
         Slab s;
         try {
@@ -58,22 +115,52 @@ final class LargeBlocks {
             os.tryUnmap(address, length);
             throw e;
         }
-        live.put(address, s);
         stats.increment(Stat.LARGE_MAPPINGS);
-        if (closed) { // close raced with us and may have missed this block: give it back ourselves
-            release(s);
-            throw new OsLayer.ClosedException();
+        return s;
+    }
+
+    /** Takes a cached mapping of exactly {@code length} bytes aligned to {@code alignment}, or null. */
+    private synchronized Slab reuse(long length, long alignment) {
+        ArrayDeque<Slab> bucket = cachedByLength.get(length);
+        if (bucket == null) {
+            return null;
         }
-        return address;
+        for (Iterator<Slab> it = bucket.descendingIterator(); it.hasNext(); ) {
+            Slab s = it.next();
+            if ((s.start & (alignment - 1)) == 0) {
+                it.remove();
+                uncacheLocked(s);
+                return s;
+            }
+        }
+        return null;
+    }
+
+    private void uncacheLocked(Slab s) {
+        cachedByAge.remove(s);
+        cachedBytes -= s.length;
+        stats.add(Stat.LARGE_CACHED_BYTES, -s.length);
+        if (s.committed) {
+            cachedCommittedBytes -= s.length;
+        }
+    }
+
+    private void removeFromBucketLocked(Slab s) {
+        ArrayDeque<Slab> bucket = cachedByLength.get(s.length);
+        bucket.remove(s);
+        if (bucket.isEmpty()) {
+            cachedByLength.remove(s.length);
+        }
     }
 
     /**
      * Frees the large block {@code s} at {@code address}; {@code op} names the user's call in messages.
      *
+     * @return the mapping's length if it went to the cache, 0 if it was unmapped
      * @throws IllegalArgumentException for an interior pointer
      * @throws IllegalStateException for a double free, or if close took the block first
      */
-    void free(Slab s, long address, String op) {
+    long free(Slab s, long address, String op) {
         if (address != s.start) {
             stats.increment(Stat.INVALID_FREES);
             throw new IllegalArgumentException(op + ": 0x" + Long.toHexString(address) + " is not the start of a block "
@@ -83,29 +170,61 @@ final class LargeBlocks {
             stats.increment(Stat.DOUBLE_FREES);
             throw new IllegalStateException(op + ": block 0x" + Long.toHexString(address) + " is already free (double free)");
         }
-        synchronized (recentlyFreed) {
-            recentlyFreed[next++ & (recentlyFreed.length - 1)] = address;
+        if (!live.remove(s.start, s)) {
+            throw new OsLayer.ClosedException(); // close took it first
         }
-        if (!release(s)) {
-            throw new OsLayer.ClosedException();
+        List<Slab> evicted = new ArrayList<>(0);
+        boolean cached;
+        synchronized (this) {
+            cached = !closed && s.length <= limit;
+            if (cached) {
+                s.committed = true;
+                s.cachedSince = System.nanoTime();
+                cachedByLength.computeIfAbsent(s.length, k -> new ArrayDeque<>()).addLast(s);
+                cachedByAge.add(s);
+                cachedBytes += s.length;
+                cachedCommittedBytes += s.length;
+                stats.add(Stat.LARGE_CACHED_BYTES, s.length);
+                while (cachedBytes > limit) { // the longest-cached go first; s itself fits the limit
+                    Slab old = cachedByAge.getFirst();
+                    removeFromBucketLocked(old);
+                    uncacheLocked(old);
+                    evicted.add(old);
+                }
+            }
         }
+        if (!cached) {
+            unmap(s);
+        }
+        for (Slab old : evicted) {
+            unmap(old);
+        }
+        return cached ? s.length : 0;
     }
 
-    /** Removes, forgets and unmaps one block if it is still live here; true if this call did it. */
-    private boolean release(Slab s) {
-        if (!live.remove(s.start, s)) {
-            return false;
+    /** Forgets and unmaps one mapping that is in neither the live set nor the cache any more. */
+    private void unmap(Slab s) {
+        synchronized (recentlyUnmapped) {
+            recentlyUnmapped[next++ & (recentlyUnmapped.length - 1)] = s.start;
         }
         PageMap.forget(s.start, s.length);
         os.tryUnmap(s.start, s.length);
         stats.add(Stat.LARGE_MAPPINGS, -1);
+    }
+
+    /** Removes and unmaps one live block if it is still live; true if this call did it. */
+    private boolean release(Slab s) {
+        if (!live.remove(s.start, s)) {
+            return false;
+        }
+        unmap(s);
         return true;
     }
 
-    /** True if {@code address} is one of the last large blocks freed (their mappings are gone from the page map). */
-    boolean recentlyFreed(long address) {
-        synchronized (recentlyFreed) {
-            for (long a : recentlyFreed) {
+    /** True if {@code address} is one of the last large blocks unmapped (their mappings are gone from the page map). */
+    boolean recentlyUnmapped(long address) {
+        synchronized (recentlyUnmapped) {
+            for (long a : recentlyUnmapped) {
                 if (a == address) {
                     return true;
                 }
@@ -114,9 +233,73 @@ final class LargeBlocks {
         }
     }
 
-    /** Unmaps every live block (close); a block mapped concurrently is given back by its own map call. */
+    synchronized long cachedBytes() {
+        return cachedBytes;
+    }
+
+    synchronized long cachedCommittedBytes() {
+        return cachedCommittedBytes;
+    }
+
+    /** Decommits cached mappings cached at least {@code minIdleNanos}, oldest first, until {@code keepBytes} stay committed. */
+    synchronized long decommitCached(long keepBytes, long minIdleNanos, Advice advice, long now) {
+        long done = 0;
+        for (Slab s : cachedByAge) {
+            if (cachedCommittedBytes <= keepBytes || now - s.cachedSince < minIdleNanos) {
+                break;
+            }
+            if (!s.committed) {
+                continue;
+            }
+            if (!os.decommit(s.start, s.length, advice)) {
+                break; // decommit disabled or refused
+            }
+            s.committed = false;
+            s.zeroed = advice == Advice.DONTNEED;
+            cachedCommittedBytes -= s.length;
+            done += s.length;
+            stats.increment(Stat.LARGE_DECOMMITS);
+            stats.add(Stat.BYTES_DECOMMITTED, s.length);
+        }
+        return done;
+    }
+
+    /** Unmaps cached mappings cached at least {@code minIdleNanos}, oldest first, until {@code keepBytes} stay cached. */
+    long unmapCached(long keepBytes, long minIdleNanos, long now) {
+        List<Slab> gone = new ArrayList<>();
+        synchronized (this) {
+            while (cachedBytes > keepBytes) {
+                Slab s = cachedByAge.getFirst();
+                if (now - s.cachedSince < minIdleNanos) {
+                    break;
+                }
+                removeFromBucketLocked(s);
+                uncacheLocked(s);
+                gone.add(s);
+            }
+        }
+        long bytes = 0;
+        for (Slab s : gone) {
+            unmap(s);
+            bytes += s.length;
+        }
+        return bytes;
+    }
+
+    /** Unmaps every live and cached block (close); a block taken concurrently is given back by its own call. */
     void close() {
-        closed = true;
+        List<Slab> cached;
+        synchronized (this) {
+            closed = true;
+            cached = new ArrayList<>(cachedByAge);
+            for (Slab s : cached) {
+                removeFromBucketLocked(s);
+                uncacheLocked(s);
+            }
+        }
+        for (Slab s : cached) {
+            unmap(s);
+        }
         for (Slab s : live.values()) {
             release(s);
         }
@@ -125,5 +308,10 @@ final class LargeBlocks {
     /** A snapshot of the live blocks, for the audit. */
     List<Slab> liveView() {
         return new ArrayList<>(live.values());
+    }
+
+    /** A snapshot of the cached mappings, for the audit. */
+    synchronized List<Slab> cachedView() {
+        return new ArrayList<>(cachedByAge);
     }
 }

@@ -83,10 +83,14 @@ final class Slab {
     /** Link in the owner heap's queue of slabs with remote frees; written by the pusher before it publishes. */
     Slab nextQueued;
 
-    // ---- class pool state (guarded by the pool's lock) ----
+    // ---- class pool state (guarded by the pool's lock); for a large block, cache state (the cache's lock) ----
     boolean inPool;
     boolean committed;
     long emptySince;
+    /** A cached large mapping: when it was cached. */
+    long cachedSince;
+    /** A cached large mapping: its bytes are known to be zero (dropped with MADV_DONTNEED since it held data). */
+    boolean zeroed;
 
     /** A slab of a size class. */
     Slab(HakmemAllocator allocator, long start, int sizeClass, SuperSlab superSlab) {
@@ -157,6 +161,10 @@ final class Slab {
 
     boolean casMeta(int i, int expect, int update) {
         return META.compareAndSet(meta, i, expect, update);
+    }
+
+    void setMetaVolatile(int i, int value) {
+        META.setVolatile(meta, i, value);
     }
 
     int metaVolatile(int i) {

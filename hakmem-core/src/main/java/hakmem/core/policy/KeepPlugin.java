@@ -36,5 +36,10 @@ public final class KeepPlugin implements PolicyPlugin {
         public void onSlabEmpty(EmptySlab slab, boolean superSlabEmpty, ReleaseHandle handle) {
             // keep: empty slabs stay committed in their pool for reuse
         }
+
+        @Override
+        public long largeCacheBytes() {
+            return Long.MAX_VALUE; // and freed large mappings stay cached for reuse
+        }
     }
 }

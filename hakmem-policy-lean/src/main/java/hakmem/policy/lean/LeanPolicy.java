@@ -126,6 +126,45 @@ final class LeanPolicy implements ReleasePolicy {
                 decommit(sizeClass, 0, reapNanos, handle);
             }
         }
+        if (!config.immediate()) {
+            decommitLarge(keepLargeBytes(), delayNanos, handle);
+        }
+        if (config.reaps()) {
+            decommitLarge(0, reapNanos, handle);
+            handle.unmapCachedLarge(0, reapNanos); // counted by the core in munmap_calls / large_mappings
+        }
+    }
+
+    /**
+     * Large mappings: the core keeps freed ones cached up to the resident target ({@link #largeCacheBytes()});
+     * lean decommits them like empty slabs, at once or after the delay, keeping only the hysteresis committed, and
+     * the ticker unmaps what has been cached for the keep idle time.
+     */
+    @Override
+    public long largeCacheBytes() {
+        return config.releases() ? config.targetBytes() : ReleasePolicy.DEFAULT_LARGE_CACHE_BYTES;
+    }
+
+    @Override
+    public void onLargeCached(long bytes, ReleaseHandle handle) {
+        if (config.immediate()) {
+            decommitLarge(keepLargeBytes(), 0, handle);
+        }
+    }
+
+    /** Committed bytes of cached large mappings kept: the same hysteresis as {@code lean.keep.slabs}, in 64 KiB units. */
+    long keepLargeBytes() {
+        return config.keepSlabs() * (64L << 10);
+    }
+
+    private void decommitLarge(long keepBytes, long minIdleNanos, ReleaseHandle handle) {
+        if (!handle.decommitEnabled()) {
+            return;
+        }
+        long bytes = handle.decommitCachedLarge(keepBytes, minIdleNanos, advice);
+        if (bytes > 0) { // lean_decommit counts slabs; the mappings are counted by the core (large_decommits)
+            handle.count(LeanOptions.COUNTER_BYTES_DECOMMITTED, bytes);
+        }
     }
 
     @Override

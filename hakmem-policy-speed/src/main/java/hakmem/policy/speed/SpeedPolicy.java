@@ -32,4 +32,10 @@ final class SpeedPolicy implements ReleasePolicy {
     public void onSlabEmpty(EmptySlab slab, boolean superSlabEmpty, ReleaseHandle handle) {
         // Keep it: the next refill of this class reuses it without a fault or a system call.
     }
+
+    /** Keep every freed large mapping for reuse, as every empty slab: no munmap, no page fault on reuse. */
+    @Override
+    public long largeCacheBytes() {
+        return Long.MAX_VALUE;
+    }
 }

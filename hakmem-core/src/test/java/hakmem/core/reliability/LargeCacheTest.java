@@ -1,0 +1,164 @@
+package hakmem.core.reliability;
+
+import static hakmem.core.reliability.PromisesTest.audit;
+import static hakmem.core.reliability.Reliability.KiB;
+import static hakmem.core.reliability.Reliability.MiB;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import hakmem.api.Allocator;
+import hakmem.core.Blocks;
+import java.lang.foreign.ValueLayout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Blocks above the largest size class: freed mappings are cached for reuse, the policy bounds and decays the cache,
+ * a double free of a cached block is caught, close unmaps the cache too.
+ */
+class LargeCacheTest {
+
+    private static long current(Allocator a, String name) {
+        return a.stats().count(name).current();
+    }
+
+    private static long counter(Allocator a, String name) {
+        return a.stats().counter(name);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"keep", "speed", "balanced"})
+    void aFreedMappingIsReusedWithoutASystemCall(String policy) {
+        try (Allocator a = Reliability.open(policy)) {
+            long p = a.malloc(300 * KiB);
+            Blocks.fill(p, 300 * KiB);
+            assertThat(a.usableSize(p)).as("300 KiB rounds to a step of four per doubling").isEqualTo(320 * KiB);
+            a.free(p);
+            long mmaps = counter(a, "mmap_calls");
+            long munmaps = counter(a, "munmap_calls");
+            long q = a.malloc(290 * KiB); // the same step
+            assertThat(q).isEqualTo(p);
+            assertThat(counter(a, "mmap_calls")).isEqualTo(mmaps);
+            assertThat(counter(a, "munmap_calls")).isEqualTo(munmaps);
+            assertThat(counter(a, "large_cache_hits")).isEqualTo(1);
+            audit(a);
+            a.free(q);
+            assertThat(current(a, "large_cached_bytes")).isEqualTo(320 * KiB);
+            audit(a);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"keep", "speed", "balanced"})
+    void aDoubleFreeOfACachedBlockIsCaughtWhateverCameBetween(String policy) {
+        try (Allocator a = Reliability.open(policy)) {
+            long p = a.malloc(100 * KiB);
+            a.free(p);
+            List<Long> others = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                others.add(a.malloc(200 * KiB + i * 4 * KiB));
+            }
+            for (long o : others) {
+                a.free(o);
+            }
+            assertThatThrownBy(() -> a.free(p)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already free (double free)");
+            assertThat(counter(a, "double_frees")).isEqualTo(1);
+            audit(a);
+        }
+    }
+
+    @Test
+    void balancedBoundsTheCacheAt64MiB() {
+        try (Allocator a = Reliability.open("balanced")) {
+            List<Long> blocks = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                blocks.add(a.malloc(2 * MiB));
+            }
+            for (long p : blocks) {
+                a.free(p);
+            }
+            assertThat(current(a, "large_cached_bytes")).isLessThanOrEqualTo(64 * MiB).isGreaterThanOrEqualTo(62 * MiB);
+            assertThat(current(a, "mapped_bytes")).isLessThanOrEqualTo(64 * MiB + 4 * MiB);
+            audit(a);
+        }
+    }
+
+    @Test
+    void leanDecommitsFreedMappingsAtOnceAndTheirReuseReadsZero() {
+        try (Allocator a = Reliability.open("lean", Map.of("ss.mem.lean.delay.ms", "0", "lean.keep.slabs", "0"))) {
+            List<Long> blocks = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                long p = a.malloc(2 * MiB);
+                Blocks.ALL.asSlice(p, 2 * MiB).fill((byte) 0x33);
+                blocks.add(p);
+            }
+            long resident = a.residentBytes();
+            assertThat(resident).isGreaterThanOrEqualTo(16 * MiB);
+            for (long p : blocks) {
+                a.free(p);
+            }
+            assertThat(a.residentBytes()).as("resident after freeing 16 MiB of large blocks").isLessThan(2 * MiB);
+            assertThat(counter(a, "munmap_calls")).as("kept mapped, not unmapped").isLessThan(8);
+            long z = a.calloc(1, 2 * MiB); // a decommitted (DONTNEED) cached mapping: zero without being written
+            assertThat(blocks).contains(z);
+            assertThat(a.residentBytes()).isLessThan(2 * MiB);
+            assertThat(Blocks.ALL.get(ValueLayout.JAVA_LONG, z + MiB)).isZero();
+            a.free(z);
+            audit(a);
+        }
+    }
+
+    @Test
+    void leanUnmapsTheCacheOnceIdle() throws Exception {
+        try (Allocator a = Reliability.open("lean", Map.of("ss.mem.lean.delay.ms", "20", "lean.keep.idle.ms", "60"))) {
+            List<Long> blocks = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                blocks.add(a.malloc(3 * MiB));
+            }
+            for (long p : blocks) {
+                a.free(p);
+            }
+            assertThat(current(a, "large_cached_bytes")).isPositive();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (current(a, "large_cached_bytes") > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(current(a, "large_cached_bytes")).as("cached bytes once idle").isZero();
+            assertThat(current(a, "large_mappings")).isZero();
+            audit(a);
+        }
+    }
+
+    @Test
+    void callocOfAReusedDirtyMappingIsZeroed() {
+        try (Allocator a = Reliability.open("balanced")) {
+            long p = a.malloc(1 * MiB);
+            Blocks.ALL.asSlice(p, 1 * MiB).fill((byte) 0x7F);
+            a.free(p);
+            long z = a.calloc(1024, 1024);
+            assertThat(z).isEqualTo(p);
+            for (long off = 0; off < MiB; off += 4096) {
+                assertThat(Blocks.ALL.get(ValueLayout.JAVA_BYTE, z + off)).isZero();
+            }
+            a.free(z);
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"keep", "speed", "balanced", "lean"})
+    void closeUnmapsTheCacheToo(String policy) {
+        Allocator a = Reliability.open(policy);
+        for (int i = 0; i < 20; i++) {
+            a.free(a.malloc(100 * KiB + i * 64 * KiB));
+        }
+        a.close();
+        assertThat(current(a, "mapped_bytes")).isZero();
+        assertThat(a.stats().counter("munmap_bytes")).isEqualTo(a.stats().counter("mmap_bytes"));
+        assertThat(current(a, "large_cached_bytes")).isZero();
+    }
+}
