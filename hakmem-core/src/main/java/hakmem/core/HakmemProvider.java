@@ -118,6 +118,11 @@ public final class HakmemProvider implements AllocatorProvider {
         return table(registry).resolve(boxes(List.of()).getInstance(OptionSource.class), options).rows();
     }
 
+    @Override
+    public List<OptionSpec> coreOptions() {
+        return CoreOptions.SPECS;
+    }
+
     private static Injector boxes(List<Module> overrides) {
         return Guice.createInjector(Modules.override(new BoxModule()).with(overrides));
     }

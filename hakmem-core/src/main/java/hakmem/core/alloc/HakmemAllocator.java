@@ -71,6 +71,9 @@ public final class HakmemAllocator implements Allocator {
     private final Thread ticker;
     private final Thread exitHook;
 
+    /** The longest tick interval a policy may ask for: one day. */
+    static final long MAX_TICK_MILLIS = 86_400_000L;
+
     public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
                            boolean osStats, List<OptionValue> optionRows) {
         this.policyId = policyId;
@@ -101,9 +104,10 @@ public final class HakmemAllocator implements Allocator {
             throw e;
         }
         long tick = policy.tickIntervalMillis();
-        if (tick < 0) {
+        if (tick < 0 || tick > MAX_TICK_MILLIS) {
             releaseAll();
-            throw new IllegalArgumentException("policy " + policyId + " returned a negative tick interval: " + tick);
+            throw new IllegalArgumentException("policy " + policyId + " returned a tick interval of " + tick
+                    + " ms (0.." + MAX_TICK_MILLIS + " allowed: 0 runs no ticker, at most one day)");
         }
         this.ticker = tick > 0 ? Thread.ofPlatform().daemon().name("hakmem-ticker-" + policyId).unstarted(() -> tickLoop(tick)) : null;
         if (ticker != null) {
