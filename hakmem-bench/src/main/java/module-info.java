@@ -6,6 +6,7 @@
  */
 module hakmem.bench {
     requires hakmem.api;
+    requires hakmem.testkit;
     requires info.picocli;
     requires jdk.unsupported;
     requires java.desktop;
@@ -14,6 +15,9 @@ module hakmem.bench {
     requires io.netty.buffer;
     requires io.netty.common;
     requires org.knowm.xchart;
+
+    // check-policy finds every policy plugin itself, to run the test kit's contract checks on it
+    uses hakmem.api.spi.PolicyPlugin;
 
     opens hakmem.bench to info.picocli;
 }

@@ -3,18 +3,22 @@ package hakmem.bench;
 import hakmem.api.Hakmem;
 import hakmem.api.OptionValue;
 import hakmem.api.PolicyInfo;
+import hakmem.bench.run.PluginPath;
 import hakmem.bench.subject.Subjects;
 import hakmem.bench.workload.Workload;
 import hakmem.bench.workload.Workloads;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 
 /** What this installation has: policies (with their modules), the effective options, workloads and peers. */
 @Command(name = "list", mixinStandardHelpOptions = true,
-        description = "List the policies found (id, description, module), the effective option table, the workloads, "
-                + "and the peers with whether each is available here.")
+        description = "List the policies found (id, module, description, and the jar or directory each came from), "
+                + "the plugin path, the effective option table with each option's description, the workloads, and the "
+                + "peers with whether each is available here.")
 final class ListCommand implements Callable<Integer> {
 
     @Override
@@ -29,7 +33,15 @@ final class ListCommand implements Callable<Integer> {
             }
             for (PolicyInfo p : ps) {
                 out.printf("  %-12s %-24s %s%n", p.id(), p.module(), p.description());
+                Origins.location(p.module()).ifPresent(l -> out.printf("  %-12s %-24s from %s%n", "", "", l));
             }
+            for (String m : Origins.withoutPolicyProvider()) {
+                out.println("  WARNING: module " + m + " requires hakmem.api but provides no policy: if it holds one, "
+                        + "add `provides hakmem.api.spi.PolicyPlugin with <its PolicyPlugin class>;` to its module-info.java");
+            }
+            List<Path> plugins = PluginPath.fromEnvironment();
+            out.println("  plugin path (--plugin-path, " + PluginPath.ENV + "): "
+                    + (plugins.isEmpty() ? "none" : plugins.stream().map(Path::toString).collect(Collectors.joining(":"))));
         } catch (RuntimeException e) {
             out.println("  unavailable: " + e.getMessage());
             code = 1;
@@ -43,6 +55,7 @@ final class ListCommand implements Callable<Integer> {
                 String acc = !o.accepted().isEmpty() ? String.join("|", o.accepted())
                         : o.range().isEmpty() ? o.unit() : o.range() + " " + o.unit();
                 out.printf("  %-26s %-12s %-28s %-10s %s%n", o.name(), o.value(), o.source(), o.defaultValue(), acc);
+                out.printf("      %s [%s]%n", o.description(), o.owner());
             }
             // misspelled hakmem.*/HAKMEM_* names, other policies' bad values: what open logs as a warning
             for (String w : Hakmem.optionWarnings()) {

@@ -146,6 +146,11 @@ public final class HakmemProvider implements AllocatorProvider {
         return new Choice(DEFAULT_POLICY, "default");
     }
 
+    @Override
+    public List<OptionSpec> coreOptions() {
+        return CoreOptions.SPECS;
+    }
+
     private static Injector boxes(List<Module> overrides) {
         return Guice.createInjector(Modules.override(new BoxModule()).with(overrides));
     }

@@ -40,6 +40,15 @@ public interface AllocatorProvider {
         return List.of();
     }
 
+    /**
+     * The option rows the implementation itself declares (the plugins' come from {@link PolicyPlugin#options()}).
+     * A policy may read these too (the lean policies read {@code ss.mem.lean.*}); the test kit's contract checks
+     * take them so that such a policy can be built outside the core. Default: none.
+     */
+    default List<OptionSpec> coreOptions() {
+        return List.of();
+    }
+
     /** Convenience: the single provider on the module path. */
     static AllocatorProvider load() {
         return java.util.ServiceLoader.load(AllocatorProvider.class, AllocatorProvider.class.getClassLoader())

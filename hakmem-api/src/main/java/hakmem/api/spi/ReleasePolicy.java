@@ -11,8 +11,8 @@ package hakmem.api.spi;
 public interface ReleasePolicy {
 
     /**
-     * How many superslabs of this class to map and touch (make resident) when the allocator opens.
-     * Default: none.
+     * How many superslabs of this class to map and touch (make resident) when the allocator opens: 0..1024
+     * (anything else fails {@code open}). Default: none.
      */
     default int prewarmSuperSlabs(SizeClass sizeClass) {
         return 0;
@@ -43,7 +43,10 @@ public interface ReleasePolicy {
     default void onTick(ReleaseHandle handle) {
     }
 
-    /** The ticker period in milliseconds; 0 (the default) runs no ticker. */
+    /**
+     * The ticker period in milliseconds, asked once at open: 0 (the default) runs no ticker; at most 86,400,000
+     * (one day; anything outside 0..86,400,000 fails {@code open}).
+     */
     default long tickIntervalMillis() {
         return 0;
     }

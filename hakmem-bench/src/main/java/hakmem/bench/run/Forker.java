@@ -102,7 +102,7 @@ public final class Forker {
         hakmemProperties().forEach((k, v) -> cmd.add("-D" + k + "=" + v));
         cmd.addAll(jvmArgs);
         cmd.add("-p");
-        cmd.add(modulePath);
+        cmd.add(PluginPath.childModulePath(modulePath, PluginPath.fromEnvironment())); // --plugin-path reaches every run
         String classPath = System.getProperty("java.class.path");
         if (classPath != null && !classPath.isBlank()) {
             // test JVMs keep some jars (e.g. ASM for Guice) on the class path; automatic modules read it

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
@@ -53,13 +54,28 @@ class DropInPolicyTest {
     @TempDir
     static Path work;
     static Path jar;
+    static Path brokenJar;
+    static Path noProvidesJar;
     static List<Path> modulePath;
 
     @BeforeAll
     static void buildTheDropInJar() throws Exception {
         modulePath = cliModulePath();
-        Path sources = resourceDir("/dropin/halfhalf/module-info.java");
-        Path classes = work.resolve("classes");
+        jar = buildJar("halfhalf", "halfhalf-policy.jar");
+        // the jar is a proper module that provides the plugin
+        ModuleReference ref = ModuleFinder.of(jar).find(MODULE).orElseThrow();
+        assertThat(ref.descriptor().provides()).singleElement()
+                .satisfies(p -> assertThat(p.providers()).containsExactly(MODULE + ".HalfHalfPlugin"));
+        assertThat(ref.descriptor().requires()).extracting(r -> r.name()).contains("hakmem.api")
+                .noneMatch(n -> n.startsWith("hakmem.") && !n.equals("hakmem.api"));
+        brokenJar = buildJar("broken", "broken-policy.jar");
+        noProvidesJar = buildJar("noprovides", "noprovides-policy.jar");
+    }
+
+    /** Compiles {@code dropin/<name>} against the API alone and jars it with its resources (META-INF). */
+    static Path buildJar(String name, String jarName) throws Exception {
+        Path sources = resourceDir("/dropin/" + name + "/module-info.java");
+        Path classes = work.resolve(name + "-classes");
         List<String> javacArgs = new ArrayList<>(List.of("--release", "25", "-Xlint:all", "-Werror", "-d", classes.toString(),
                 "--module-path", join(apiModulePath())));
         try (Stream<Path> files = Files.walk(sources)) {
@@ -69,19 +85,14 @@ class DropInPolicyTest {
         assertThat(javac.code).as("javac " + javacArgs + "\n" + javac.output).isZero();
         assertThat(classes.resolve("module-info.class")).exists();
 
-        jar = work.resolve("halfhalf-policy.jar");
+        Path out = work.resolve(jarName);
         Manifest manifest = new Manifest();
         manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar), manifest)) {
-            add(out, classes, classes);
-            add(out, sources, sources.resolve("META-INF"));
+        try (JarOutputStream jarOut = new JarOutputStream(Files.newOutputStream(out), manifest)) {
+            add(jarOut, classes, classes);
+            add(jarOut, sources, sources.resolve("META-INF"));
         }
-        // the jar is a proper module that provides the plugin
-        ModuleReference ref = ModuleFinder.of(jar).find(MODULE).orElseThrow();
-        assertThat(ref.descriptor().provides()).singleElement()
-                .satisfies(p -> assertThat(p.providers()).containsExactly(MODULE + ".HalfHalfPlugin"));
-        assertThat(ref.descriptor().requires()).extracting(r -> r.name()).contains("hakmem.api")
-                .noneMatch(n -> n.startsWith("hakmem.") && !n.equals("hakmem.api"));
+        return out;
     }
 
     @Test
@@ -126,6 +137,90 @@ class DropInPolicyTest {
                 .contains("keep (hakmem.core)");
     }
 
+    // ---- the plugin path (./hakmem --plugin-path, HAKMEM_PLUGIN_PATH) ----
+
+    @Test
+    void listShowsTheJarEachPolicyCameFromAndThePluginPath() throws Exception {
+        Child list = cli(List.of(jar), "list");
+        assertThat(list.code).as(list.describe()).isZero();
+        assertThat(list.stdout).as(list.describe())
+                .containsPattern("(?m)^\\s*" + ID + "\\s+" + Pattern.quote(MODULE) + "\\s+example drop-in.*\\R\\s+from "
+                        + Pattern.quote(jar.toString()) + "$")
+                .contains("plugin path (--plugin-path, HAKMEM_PLUGIN_PATH): " + jar)
+                .containsPattern("(?m)^\\s*halfhalf\\.advice\\s+DONTNEED\\s.*\\R\\s+halfhalf: the madvise flavour it "
+                        + "decommits with \\[halfhalf\\]$");
+    }
+
+    @Test
+    void thePluginPathReachesEveryForkedRun() throws Exception {
+        Path out = work.resolve("compare-out");
+        Child compare = cli(List.of(jar), "compare", "--quick", "--runs=1", "--policies=" + ID, "--workload=mixed",
+                "--ops=300000", "--warmup=20000", "--sample-ms=0", "--no-charts", "--out=" + out);
+        assertThat(compare.code).as(compare.describe()).isZero();
+        String results = Files.readString(out.resolve("results.json"));
+        // the forked run's JVM found the policy (its module path had the jar) and the policy decided
+        assertThat(results).as(compare.describe())
+                .containsPattern("\"subject\"\\s*:\\s*\"" + ID + "\"")
+                .containsPattern("\"halfhalf_decommits\"\\s*:\\s*[1-9]\\d*");
+        assertThat(compare.stderr).doesNotContain("unknown policy");
+    }
+
+    @Test
+    void aPluginPathEntryMissingFromTheModulePathIsAnError() throws Exception {
+        Child list = cli(List.of(), Map.of("HAKMEM_PLUGIN_PATH", jar.toString()), "list");
+        assertThat(list.code).as(list.describe()).isEqualTo(2);
+        assertThat(list.stderr).contains("HAKMEM_PLUGIN_PATH entry " + jar + " is not on this JVM's module path")
+                .contains("./hakmem --plugin-path");
+    }
+
+    @Test
+    void checkPolicyPassesTheDroppedInPolicy() throws Exception {
+        Child check = cli(List.of(jar), "check-policy", ID);
+        assertThat(check.code).as(check.describe()).isZero();
+        for (String name : List.of("plugin", "options", "builds", "option-values", "bounds", "callbacks", "handle-only",
+                "claims", "thread-safety")) {
+            assertThat(check.stdout).as(check.describe()).containsPattern("(?m)^\\s+PASS\\s+" + Pattern.quote(name) + "\\s");
+        }
+        assertThat(check.stdout).contains("module " + MODULE + " (" + jar + ")").doesNotContain("FAIL")
+                .contains("counters [halfhalf_decommits] equal what the handle released");
+    }
+
+    @Test
+    void checkPolicyFailsABrokenPolicyNamingTheChecks() throws Exception {
+        Child check = cli(List.of(brokenJar), "check-policy", "broken");
+        assertThat(check.code).as(check.describe()).isEqualTo(1);
+        assertThat(check.stdout).as(check.describe())
+                .containsPattern("(?m)^\\s+FAIL\\s+bounds\\s+.*tickIntervalMillis\\(\\) = 172800000, outside 0\\.\\.86400000")
+                .containsPattern("(?m)^\\s+FAIL\\s+callbacks\\s+.*onSlabEmpty\\(C\\d+\\) threw IllegalStateException: broken on purpose")
+                .containsPattern("(?m)^\\s+PASS\\s+handle-only\\s")
+                .contains("checks FAILED: bounds, callbacks, thread-safety");
+    }
+
+    @Test
+    void checkPolicyOfAnUnknownIdSaysHowToAddTheJar() throws Exception {
+        Child check = cli(List.of(), "check-policy", "hyst");
+        assertThat(check.code).as(check.describe()).isEqualTo(2);
+        assertThat(check.stderr).contains("no policy 'hyst' found").contains("lean (hakmem.policy.lean)")
+                .contains("./hakmem --plugin-path path/to/policy.jar check-policy hyst");
+    }
+
+    @Test
+    void aModuleWithoutItsProvidesLineIsNamed() throws Exception {
+        Child list = cli(List.of(noProvidesJar), "list");
+        assertThat(list.code).as(list.describe()).isZero();
+        assertThat(list.stdout).contains("WARNING: module hakmem.policy.noprovides (" + noProvidesJar + ") requires "
+                + "hakmem.api but provides no policy");
+
+        Child run = cli(List.of(noProvidesJar), "run", "--subject=forgotten", "--workload=mixed", "--ops=1000",
+                "--warmup=0", "--sample-ms=0");
+        assertThat(run.code).as(run.describe()).isNotZero();
+        assertThat(run.stdout + run.stderr).as(run.describe())
+                .contains("unknown policy 'forgotten'")
+                .contains("providing no hakmem.api.spi.PolicyPlugin: hakmem.policy.noprovides (" + noProvidesJar + ")")
+                .contains("add `provides hakmem.api.spi.PolicyPlugin with <its PolicyPlugin class>;` to its module-info.java")
+                .doesNotContain("Put the policy's jar on the module path");
+    }
+
     // ---- the child JVM ----
 
     record Child(List<String> command, int code, String stdout, String stderr) {
@@ -141,11 +236,19 @@ class DropInPolicyTest {
     }
 
     static Child cli(boolean withJar, String... args) throws IOException, InterruptedException {
+        return cli(withJar ? List.of(jar) : List.of(), Map.of(), args);
+    }
+
+    /** The CLI as {@code ./hakmem --plugin-path <plugins>} starts it: the jars on the module path and in the env. */
+    static Child cli(List<Path> plugins, String... args) throws IOException, InterruptedException {
+        return cli(plugins, plugins.isEmpty() ? Map.of()
+                : Map.of("HAKMEM_PLUGIN_PATH", join(plugins)), args);
+    }
+
+    static Child cli(List<Path> plugins, Map<String, String> env, String... args) throws IOException, InterruptedException {
         assumeTrue(cliPresent(), "the bench CLI (hakmem.bench.ListCommand) is not on this branch yet");
         List<Path> mp = new ArrayList<>(modulePath);
-        if (withJar) {
-            mp.add(jar);
-        }
+        mp.addAll(plugins);
         List<String> cmd = new ArrayList<>(List.of(javaBinary(),
                 "--enable-native-access=hakmem.core,hakmem.bench,ALL-UNNAMED",
                 "--sun-misc-unsafe-memory-access=allow",
@@ -160,6 +263,7 @@ class DropInPolicyTest {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
         // the child sees no hakmem settings of ours: only what the command line says
         pb.environment().keySet().removeIf(k -> k.startsWith("HAKMEM_"));
+        pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
             p.destroyForcibly().waitFor();

@@ -2,13 +2,17 @@ package hakmem.core.policy;
 
 import hakmem.api.PolicyInfo;
 import hakmem.api.spi.PolicyPlugin;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ResolvedModule;
 import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -70,15 +74,59 @@ public final class PolicyRegistry {
         return "unnamed module" + (cs == null || cs.getLocation() == null ? "" : " (" + cs.getLocation().getPath() + ")");
     }
 
-    /** The plugin with this id; {@link IllegalArgumentException} naming the choice and every policy found. */
+    /**
+     * The plugin with this id; {@link IllegalArgumentException} naming the choice, every policy found, and what to do:
+     * name a module on the module path that looks like a policy but provides no plugin, or else how to add the jar.
+     */
     public Found get(String id, String chosenBy) {
         Found f = byId.get(id);
         if (f == null) {
             throw new IllegalArgumentException("hakmem: unknown policy '" + id + "' (chosen by " + chosenBy + "); policies found: "
                     + (byId.isEmpty() ? "none" : byId.values().stream().map(x -> x.plugin().id() + " (" + x.module() + ")")
-                    .collect(Collectors.joining(", "))) + ". Put the policy's jar on the module path.");
+                    .collect(Collectors.joining(", "))) + ". " + hint(withoutProvider(ModuleLayer.boot())));
         }
         return f;
+    }
+
+    /** What to do about a missing policy, given the modules that require the API but provide no plugin. */
+    static String hint(List<String> withoutProvider) {
+        if (!withoutProvider.isEmpty()) {
+            return "On the module path but providing no " + PolicyPlugin.class.getName() + ": "
+                    + String.join(", ", withoutProvider) + ". If the policy is there, add `provides "
+                    + PolicyPlugin.class.getName() + " with <its PolicyPlugin class>;` to its module-info.java "
+                    + "(a named module's META-INF/services is ignored).";
+        }
+        return "Put the policy's jar on the module path: ./hakmem --plugin-path path/to/policy.jar <command> "
+                + "(or HAKMEM_PLUGIN_PATH), java -p ... for your own application.";
+    }
+
+    /**
+     * Modules of {@code layer} (and its parents) that look like policies but provide none: explicit modules that
+     * require {@code hakmem.api}, provide no {@link PolicyPlugin} and use none (a user of the SPI, such as the CLI,
+     * is no policy), each with where it was loaded from.
+     */
+    static List<String> withoutProvider(ModuleLayer layer) {
+        List<String> out = new ArrayList<>();
+        Set<ModuleLayer> seen = new HashSet<>();
+        java.util.ArrayDeque<ModuleLayer> todo = new java.util.ArrayDeque<>(List.of(layer));
+        while (!todo.isEmpty()) {
+            ModuleLayer l = todo.pop();
+            if (!seen.add(l)) {
+                continue;
+            }
+            todo.addAll(l.parents());
+            for (ResolvedModule m : l.configuration().modules()) {
+                ModuleDescriptor d = m.reference().descriptor();
+                boolean requiresApi = d.requires().stream().anyMatch(r -> r.name().equals("hakmem.api"));
+                boolean provides = d.provides().stream().anyMatch(p -> p.service().equals(PolicyPlugin.class.getName()));
+                boolean uses = d.uses().contains(PolicyPlugin.class.getName());
+                if (!d.isAutomatic() && requiresApi && !provides && !uses && !d.name().equals("hakmem.testkit")) {
+                    out.add(d.name() + m.reference().location().map(u -> " (" + u.getPath() + ")").orElse(""));
+                }
+            }
+        }
+        out.sort(null);
+        return out;
     }
 
     public List<Found> all() {

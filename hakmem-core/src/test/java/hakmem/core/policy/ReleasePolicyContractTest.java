@@ -6,9 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import hakmem.api.Allocator;
 import hakmem.api.AllocatorStats;
+import hakmem.api.spi.PolicyPlugin;
+import hakmem.core.option.CoreOptions;
+import hakmem.testkit.CheckResult;
+import hakmem.testkit.PolicyContract;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.SplittableRandom;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -78,6 +83,17 @@ abstract class ReleasePolicyContractTest {
         allocator.close();
         assertThat(os.violations()).as("releases that touched live blocks or unowned memory").isEmpty();
         assertThat(os.mappedBytes()).as("bytes still mapped after close").isZero();
+    }
+
+    /** The test kit's checks (what {@code ./hakmem check-policy} runs), against the plugin the core found. */
+    @Test
+    void passesTheTestKitContract() {
+        PolicyPlugin plugin = ServiceLoader.load(PolicyPlugin.class).stream().map(ServiceLoader.Provider::get)
+                .filter(p -> p.id().equals(policyId())).findFirst().orElseThrow();
+        List<CheckResult> results = PolicyContract.of(plugin).withCoreOptions(CoreOptions.SPECS).run();
+        assertThat(results).extracting(CheckResult::check).containsExactlyElementsOf(PolicyContract.CHECKS);
+        assertThat(results).as(results.toString()).allMatch(CheckResult::passed);
+        assertThat(Allocators.provider().coreOptions()).as("what check-policy passes").isEqualTo(CoreOptions.SPECS);
     }
 
     @Test

@@ -157,13 +157,24 @@ class LeanPluginTest {
 
     @Test
     void anEmptyOrUnknownDecommitModeNamesTheOptionAndTheAcceptedValues() {
-        // the core turns an empty value into the default; a policy handed one anyway must not throw valueOf's
-        // "No enum constant" (which names neither option nor accepted values)
+        // the core (and the test kit's fake) turn an empty value into the default and reject an unknown one; a policy
+        // handed one anyway must not throw valueOf's "No enum constant" (which names neither option nor values)
+        hakmem.testkit.FakeOptionValues defaults = hakmem.testkit.FakeOptionValues.defaults(
+                java.util.stream.Stream.concat(Policies.CORE.stream(), new LeanPlugin().options().stream()).toList());
         for (String mode : new String[] {"", "SOMETIMES"}) {
-            assertThatThrownBy(() -> Policies.lean(Map.of("ss.mem.lean.decommit", mode)))
-                    .isInstanceOf(ProvisionException.class).rootCause()
-                    .isInstanceOf(IllegalArgumentException.class)
+            hakmem.api.spi.OptionValues raw = new hakmem.api.spi.OptionValues() {
+                public String text(String n) { return defaults.text(n); }
+                public boolean flag(String n) { return defaults.flag(n); }
+                public long number(String n) { return defaults.number(n); }
+                public long bytes(String n) { return defaults.bytes(n); }
+                public String choice(String n) { return n.equals("ss.mem.lean.decommit") ? mode : defaults.choice(n); }
+                public boolean isSet(String n) { return defaults.isSet(n); }
+            };
+            assertThatThrownBy(() -> LeanConfig.lean(raw)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("invalid value '" + mode + "' for option ss.mem.lean.decommit: accepted: FREE, DONTNEED, OFF");
         }
+        assertThatThrownBy(() -> Policies.lean(Map.of("ss.mem.lean.decommit", "SOMETIMES")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("invalid value 'SOMETIMES' for option ss.mem.lean.decommit; accepted: FREE, DONTNEED, OFF");
     }
 }

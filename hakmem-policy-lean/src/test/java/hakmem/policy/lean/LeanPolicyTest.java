@@ -1,10 +1,11 @@
 package hakmem.policy.lean;
 
-import static hakmem.policy.lean.FakeReleaseHandle.CLASSES;
-import static hakmem.policy.lean.FakeReleaseHandle.SLAB;
+import static hakmem.testkit.FakeReleaseHandle.CLASSES;
+import static hakmem.testkit.FakeReleaseHandle.SLAB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import hakmem.api.spi.SizeClass;
+import hakmem.testkit.FakeReleaseHandle;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Nested;

@@ -1,21 +1,26 @@
 package hakmem.policy.lean;
 
-import com.google.inject.Guice;
-import hakmem.api.spi.OptionValues;
+import hakmem.api.spi.OptionSpec;
 import hakmem.api.spi.PolicyPlugin;
-import hakmem.api.spi.ReleasePolicy;
+import hakmem.testkit.FakeReleaseHandle;
+import java.util.List;
 import java.util.Map;
 
-/** Builds a plugin's policy the way the core does: one injector from the plugin's module and the option values. */
+/** Builds the lean-family policies the way the core does, through the test kit. */
 final class Policies {
+
+    /** The core's {@code ss.mem.lean.*} rows the lean policies read (declared by the core, not the plugins). */
+    static final List<OptionSpec> CORE = List.of(
+            new OptionSpec(LeanOptions.TARGET, OptionSpec.Type.SIZE, "10", "M", "", List.of(), "target"),
+            new OptionSpec(LeanOptions.DECOMMIT, OptionSpec.Type.CHOICE, "DONTNEED", "mode", "",
+                    List.of("FREE", "DONTNEED", "OFF"), "decommit"),
+            new OptionSpec(LeanOptions.DELAY, OptionSpec.Type.NUMBER, "0", "ms", "", List.of(), "delay"));
 
     private Policies() {
     }
 
-    static ReleasePolicy build(PolicyPlugin plugin, Map<String, String> options) {
-        OptionValues values = new FakeOptionValues(plugin.options(), options);
-        return Guice.createInjector(plugin.module(), binder -> binder.bind(OptionValues.class).toInstance(values))
-                .getInstance(ReleasePolicy.class);
+    static hakmem.api.spi.ReleasePolicy build(PolicyPlugin plugin, Map<String, String> options) {
+        return hakmem.testkit.Policies.build(plugin, CORE, options);
     }
 
     /**
