@@ -1,0 +1,115 @@
+package hakmem.bench.result;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One run as the report reads it: the figures {@code hakmem run} printed, typed. Byte and rate figures a subject
+ * cannot report (peers: allocator resident, syscalls) are NaN. {@code raw} is the run object exactly as the child
+ * printed it (plus the fork details), kept only to be written to results.json; nothing reads figures from it.
+ *
+ * @param run    1-based index of the run among the runs of its subject and workload (0 if unknown)
+ * @param marks  the phase marks in the order taken
+ * @param samples the sampled series, in time order
+ */
+public record RunResult(String workload, String subject, String kind, int run, boolean ok, String error,
+                        String detail, double opsPerSec, long timedOps, double seconds, long checks, long gcCount,
+                        double peakRssBytes, double allocPeakResidentBytes, double allocEndResidentBytes,
+                        double allocAfterFreeResidentBytes, double syscallsPerOp, double residentDrift,
+                        double residentDriftBytes, List<Mark> marks, List<Sample> samples, ObjectNode raw) {
+
+    public RunResult {
+        marks = List.copyOf(marks);
+        samples = List.copyOf(samples);
+    }
+
+    /**
+     * A phase mark: when it was taken, the allocator's resident bytes (-1: n/a), the process RSS, the system calls
+     * (mmap + munmap + madvise) and the bytes released (decommitted + unmapped) so far (-1: n/a).
+     */
+    public record Mark(String label, double tMs, long resident, long rss, long syscalls, long releasedBytes) {
+    }
+
+    /** One sample of the sampler thread: ms since the run started, allocator resident (-1: n/a), process RSS. */
+    public record Sample(double tMs, long resident, long rss) {
+    }
+
+    public boolean isPolicy() {
+        return "policy".equals(kind);
+    }
+
+    /** The first mark with this label, or null. */
+    public Mark mark(String label) {
+        for (Mark m : marks) {
+            if (m.label().equals(label)) {
+                return m;
+            }
+        }
+        return null;
+    }
+
+    /** The marks with this label, in order. */
+    public List<Mark> marks(String label) {
+        return marks.stream().filter(m -> m.label().equals(label)).toList();
+    }
+
+    /** The allocator-resident curve: samples and marks merged in time order (empty for peers). */
+    public ResidentCurve residentCurve() {
+        return curve(false);
+    }
+
+    /** The process-RSS curve: samples and marks merged in time order. */
+    public ResidentCurve rssCurve() {
+        return curve(true);
+    }
+
+    private ResidentCurve curve(boolean rss) {
+        List<ResidentCurve.Point> points = new ArrayList<>();
+        for (Sample s : samples) {
+            long v = rss ? s.rss() : s.resident();
+            if (v >= 0) {
+                points.add(new ResidentCurve.Point(s.tMs(), v));
+            }
+        }
+        for (Mark m : marks) {
+            long v = rss ? m.rss() : m.resident();
+            if (v >= 0) {
+                points.add(new ResidentCurve.Point(m.tMs(), v));
+            }
+        }
+        return ResidentCurve.of(points);
+    }
+
+    /** Reads a run object of {@code hakmem run} (as compare collects it, with {@code run} added). */
+    public static RunResult fromJson(ObjectNode o) {
+        List<Mark> marks = new ArrayList<>();
+        for (JsonNode m : o.path("marks")) {
+            marks.add(new Mark(m.path("label").asText(), m.path("tMs").asDouble(), m.path("resident").asLong(-1),
+                    m.path("rss").asLong(-1), m.path("syscalls").asLong(-1), m.path("releasedBytes").asLong(-1)));
+        }
+        List<Sample> samples = new ArrayList<>();
+        for (JsonNode s : o.path("series")) {
+            samples.add(new Sample(s.path(0).asDouble(), s.path(1).asLong(-1), s.path(2).asLong(-1)));
+        }
+        samples.sort((a, b) -> Double.compare(a.tMs(), b.tMs()));
+        return new RunResult(text(o, "workload", ""), text(o, "subject", ""), text(o, "kind", "peer"),
+                o.path("run").asInt(0), o.path("ok").asBoolean(false),
+                o.path("ok").asBoolean(false) ? null : text(o, "error", "failed without a message"),
+                text(o, "detail", ""), num(o, "opsPerSec"), o.path("timedOps").asLong(0), num(o, "seconds"),
+                o.path("checks").asLong(0), o.path("gcCount").asLong(0), num(o, "peakRssBytes"),
+                num(o, "allocPeakResidentBytes"), num(o, "allocEndResidentBytes"), num(o, "allocAfterFreeResidentBytes"),
+                num(o, "syscallsPerOp"), num(o, "residentDrift"), num(o, "residentDriftBytes"), marks, samples, o);
+    }
+
+    private static String text(JsonNode n, String key, String dflt) {
+        JsonNode v = n.get(key);
+        return v == null || v.isNull() ? dflt : v.asText();
+    }
+
+    private static double num(JsonNode n, String key) {
+        JsonNode v = n.get(key);
+        return v == null || v.isNull() || !v.isNumber() ? Double.NaN : v.asDouble();
+    }
+}
