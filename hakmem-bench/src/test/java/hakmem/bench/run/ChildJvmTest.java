@@ -57,7 +57,7 @@ class ChildJvmTest {
 
     @Test
     void inlineOptionsReachTheForkedRun(@TempDir Path dir) throws Exception {
-        var p = Workloads.byId("burst").defaults(true).withOps(50_000).withWarmup(5_000).withBurst(4, 50, 1);
+        var p = Workloads.byId("burst").defaults(true).withOps(50_000).withWarmup(5_000).toBuilder().burstMb(4).idleMs(50).cycles(1).build();
         String subject = "lean@ss.mem.lean.decommit=OFF";
         ObjectNode r = new Forker(List.of(), 120).run(subject, "burst", p, 5, dir.resolve("run.log"), f -> { });
         assertThat(r.path("ok").asBoolean()).as("run failed: %s", r).isTrue();
