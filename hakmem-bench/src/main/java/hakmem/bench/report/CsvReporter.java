@@ -17,14 +17,15 @@ public final class CsvReporter implements Reporter {
     public static final List<String> RUN_COLUMNS = List.of("workload", "subject", "kind", "run", "ok", "ops_per_sec",
             "timed_ops", "seconds", "peak_rss_bytes", "alloc_peak_resident_bytes", "alloc_end_resident_bytes",
             "alloc_after_free_resident_bytes", "syscalls_per_op", "resident_drift", "mib_seconds_held",
-            "time_to_release_ms", "recommit_bytes", "released_bytes", "syscalls_per_mib_released", "checks",
+            "time_to_release_ms", "recommit_bytes", "released_bytes", "returned_bytes", "syscalls_per_mib_released", "checks",
             "gc_count", "error");
     /** Columns of summary.csv, one row per workload and subject. */
     public static final List<String> SUMMARY_COLUMNS = List.of("workload", "subject", "kind", "runs", "failed",
             "ops_per_sec_median", "ops_per_sec_min", "ops_per_sec_max", "ops_per_sec_cv", "ops_ratio",
             "peak_rss_bytes_median", "alloc_peak_resident_bytes_max", "alloc_end_resident_bytes_median",
             "syscalls_per_op_max", "resident_drift_median", "mib_seconds_held_median", "time_to_release_ms_max",
-            "recommit_bytes_median", "released_bytes_median", "syscalls_per_mib_released_max", "verdict");
+            "recommit_bytes_median", "released_bytes_median", "returned_bytes_median", "syscalls_per_mib_released_max",
+            "verdict");
 
     private final Path dir;
 
@@ -50,7 +51,7 @@ public final class CsvReporter implements Reporter {
                     String.valueOf(r.ok()), d(r.opsPerSec()), r.ok() ? String.valueOf(r.timedOps()) : "", d(r.seconds()),
                     d(r.peakRssBytes()), d(r.allocPeakResidentBytes()), d(r.allocEndResidentBytes()),
                     d(r.allocAfterFreeResidentBytes()), d(r.syscallsPerOp()), d(r.residentDrift()), d(f.mibSeconds()),
-                    d(f.timeToReleaseMs()), d(f.recommitBytes()), d(f.releasedBytes()), d(f.syscallsPerMibReleased()),
+                    d(f.timeToReleaseMs()), d(f.recommitBytes()), d(f.releasedBytes()), d(f.returnedBytes()), d(f.syscallsPerMibReleased()),
                     r.ok() ? String.valueOf(r.checks()) : "", r.ok() ? String.valueOf(r.gcCount()) : "",
                     cell(r.error() == null ? "" : r.error()));
             sb.append(String.join(",", row)).append('\n');
@@ -68,7 +69,7 @@ public final class CsvReporter implements Reporter {
                     b == null ? "" : d(s.opsMedian() / b.opsMedian()), d(s.peakRssMedian()), d(s.allocPeakMax()),
                     d(s.allocEndMedian()), d(s.syscallsPerOpMax()), d(s.driftMedian()), d(s.mibSecondsMedian()),
                     d(s.timeToReleaseMsMax()), d(s.recommitBytesMedian()), d(s.releasedBytesMedian()),
-                    d(s.syscallsPerMibReleasedMax()), v == null ? "" : v.kind().label()))).append('\n');
+                    d(s.returnedBytesMedian()), d(s.syscallsPerMibReleasedMax()), v == null ? "" : v.kind().label()))).append('\n');
         }
         return sb.toString();
     }

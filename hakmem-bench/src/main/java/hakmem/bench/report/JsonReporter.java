@@ -59,6 +59,7 @@ public final class JsonReporter implements Reporter {
                 }
                 Summary.num(rel, "recommitBytes", f.recommitBytes());
                 Summary.num(rel, "releasedBytes", f.releasedBytes());
+                Summary.num(rel, "returnedBytes", f.returnedBytes());
                 Summary.num(rel, "syscalls", f.syscalls());
                 Summary.num(rel, "syscallsPerMibReleased", f.syscallsPerMibReleased());
             }

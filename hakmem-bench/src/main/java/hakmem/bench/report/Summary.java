@@ -21,7 +21,8 @@ public record Summary(String workload, String subject, String kind, String detai
                       double allocPeakMax, double allocEndMedian, double syscallsPerOpMedian,
                       double syscallsPerOpMax, double driftMedian, double driftBytesMedian, double burstPre,
                       double burstPeak, double burstEnd, double mibSecondsMedian, double timeToReleaseMsMax,
-                      double recommitBytesMedian, double releasedBytesMedian, double syscallsPerMibReleasedMax) {
+                      double recommitBytesMedian, double releasedBytesMedian, double returnedBytesMedian,
+                      double syscallsPerMibReleasedMax) {
 
     public int ok() {
         return runs - failed;
@@ -76,6 +77,7 @@ public record Summary(String workload, String subject, String kind, String detai
                 Stats.median(values(release, ReleaseFigures::mibSeconds)), Stats.max(ttr),
                 Stats.median(values(release, ReleaseFigures::recommitBytes)),
                 Stats.median(values(release, ReleaseFigures::releasedBytes)),
+                Stats.median(values(release, ReleaseFigures::returnedBytes)),
                 Stats.max(values(release, ReleaseFigures::syscallsPerMibReleased)));
     }
 
@@ -144,6 +146,7 @@ public record Summary(String workload, String subject, String kind, String detai
         }
         num(o, "recommitBytesMedian", recommitBytesMedian);
         num(o, "releasedBytesMedian", releasedBytesMedian);
+        num(o, "returnedBytesMedian", returnedBytesMedian);
         num(o, "syscallsPerMibReleasedMax", syscallsPerMibReleasedMax);
         if (!Double.isNaN(burstPre)) {
             o.put("burstMeasure", isPolicy() ? "allocator resident" : "process RSS");

@@ -56,7 +56,7 @@ public record Verdict(String policy, String against, Kind kind, String reason) {
     /**
      * The figures a release verdict (burst) is made of.
      *
-     * @param releasedBytes    bytes released in the timed window (median run)
+     * @param releasedBytes    resident bytes that left residency in the timed window (median run)
      * @param timeToReleaseMs  worst run's time to release; +Infinity = never
      * @param mibSeconds       MiB-seconds held (median run); {@code speedMibSeconds} the same for speed
      * @param recommitBytes    bytes faulted back within 1 s of leaving (median run)
@@ -70,7 +70,7 @@ public record Verdict(String policy, String against, Kind kind, String reason) {
     /**
      * The release rules (burst), checked in this order:
      * <ol>
-     *   <li>NO-GO if any run failed; if it releases nothing (no byte decommitted or unmapped in the timed window);
+     *   <li>NO-GO if any run failed; if it releases nothing (allocator resident never falls in the timed window);
      *       if resident never falls back within 2x of pre-burst before the idle ends, in some run; or if releasing
      *       storms (more than {@value #RELEASE_STORM_PER_MIB} syscalls per MiB released, worst run);</li>
      *   <li>GO if resident is back within 2x of pre-burst within {@value #RELEASE_DEADLINE_MS} ms of the burst's
@@ -87,7 +87,7 @@ public record Verdict(String policy, String against, Kind kind, String reason) {
                     in.failed(), in.runs(), in.firstError()));
         }
         if (!(in.releasedBytes() > 0)) {
-            return new Verdict(policy, "speed", Kind.NO_GO, "releases nothing: no byte decommitted or unmapped after the burst");
+            return new Verdict(policy, "speed", Kind.NO_GO, "releases nothing: allocator resident never falls in the timed window");
         }
         if (in.timeToReleaseMs() == Double.POSITIVE_INFINITY) {
             return new Verdict(policy, "speed", Kind.NO_GO, String.format(Locale.ROOT, "resident never falls back within "
@@ -186,7 +186,7 @@ public record Verdict(String policy, String against, Kind kind, String reason) {
             + "below speed's; GO if the peak is under the target (--target-mb), |drift| <= 1%% or <= 64 KiB, and "
             + "throughput >= %.2fx speed (medians); NEUTRAL otherwise.", STORM, MIN_RATIO);
     public static final String RELEASE_RULES = String.format(Locale.ROOT, "Release rules (burst): NO-GO if any run "
-            + "failed, nothing is released (bytes decommitted + unmapped in the timed window = 0), resident never "
+            + "failed, nothing is released (allocator resident never falls in the timed window), resident never "
             + "falls back within 2x of pre-burst before the idle ends (some run), or more than %.0f syscalls per MiB "
             + "released; GO if time to release <= %.0f ms (worst run), MiB-seconds held < speed's, re-commit after "
             + "decommit <= %.0f%% of the bytes released, and throughput >= %.2fx speed; NEUTRAL otherwise.",

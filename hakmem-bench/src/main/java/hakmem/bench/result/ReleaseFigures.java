@@ -14,19 +14,22 @@ import java.util.OptionalDouble;
  *                              NaN on other workloads
  * @param recommitBytes         bytes that left residency and were faulted back within {@value #RECOMMIT_WINDOW_MS} ms
  *                              ({@link ResidentCurve#recommittedBytes})
- * @param releasedBytes         bytes the allocator released (stats {@code bytes_decommitted + munmap_bytes})
+ * @param releasedBytes         resident bytes that left residency: the sum of the curve's falls
+ * @param returnedBytes         address space the allocator handed back (stats {@code bytes_decommitted +
+ *                              munmap_bytes}); more than {@code releasedBytes} where a decommitted slab is later
+ *                              unmapped with its superslab, or an unmapped superslab was never touched whole
  * @param syscalls              mmap + munmap + madvise calls
  * @param syscallsPerMibReleased syscalls / (released bytes / MiB); NaN when nothing was released
  */
 public record ReleaseFigures(double mibSeconds, double timeToReleaseMs, double recommitBytes, double releasedBytes,
-                             double syscalls, double syscallsPerMibReleased) {
+                             double returnedBytes, double syscalls, double syscallsPerMibReleased) {
     /** "Released" means back within this factor of the pre-burst resident. */
     public static final double RELEASED_WITHIN = 2.0;
     /** A fall followed by a rise within this window is a re-commit. */
     public static final double RECOMMIT_WINDOW_MS = 1000;
 
     public static final ReleaseFigures NONE = new ReleaseFigures(Double.NaN, Double.NaN, Double.NaN, Double.NaN,
-            Double.NaN, Double.NaN);
+            Double.NaN, Double.NaN, Double.NaN);
 
     public boolean neverReleased() {
         return timeToReleaseMs == Double.POSITIVE_INFINITY;
@@ -42,11 +45,13 @@ public record ReleaseFigures(double mibSeconds, double timeToReleaseMs, double r
         }
         double from = start.tMs();
         double to = end.tMs();
-        double released = start.releasedBytes() >= 0 && end.releasedBytes() >= 0
-                ? end.releasedBytes() - start.releasedBytes() : Double.NaN;
+        double returned = start.returnedBytes() >= 0 && end.returnedBytes() >= 0
+                ? end.returnedBytes() - start.returnedBytes() : Double.NaN;
         double syscalls = start.syscalls() >= 0 && end.syscalls() >= 0 ? end.syscalls() - start.syscalls() : Double.NaN;
+        double released = curve.fallenBytes(from, to);
         return new ReleaseFigures(curve.mibSeconds(from, to), timeToRelease(curve, r), curve.recommittedBytes(from, to,
-                RECOMMIT_WINDOW_MS), released, syscalls, released > 0 ? syscalls / (released / ResidentCurve.MIB) : Double.NaN);
+                RECOMMIT_WINDOW_MS), released, returned, syscalls,
+                released > 0 ? syscalls / (released / ResidentCurve.MIB) : Double.NaN);
     }
 
     /** The worst burst cycle's time to release (see the record), NaN if the run has no burst cycle. */

@@ -87,6 +87,22 @@ public record ResidentCurve(List<Point> points) {
         return OptionalDouble.empty();
     }
 
+    /** The sum of the curve's falls between {@code fromMs} and {@code toMs}: resident bytes that left residency. */
+    public long fallenBytes(double fromMs, double toMs) {
+        long fallen = 0;
+        Point prev = null;
+        for (Point p : points) {
+            if (p.tMs() > toMs) {
+                break;
+            }
+            if (prev != null && p.tMs() >= fromMs && p.bytes() < prev.bytes()) {
+                fallen += prev.bytes() - p.bytes();
+            }
+            prev = p;
+        }
+        return fallen;
+    }
+
     /**
      * Bytes that left residency and came back within {@code windowMs}, between {@code fromMs} and {@code toMs}:
      * every fall of the curve is a credit of released bytes stamped with its time; every rise is bytes faulted in,

@@ -27,9 +27,9 @@ public record RunResult(String workload, String subject, String kind, int run, b
 
     /**
      * A phase mark: when it was taken, the allocator's resident bytes (-1: n/a), the process RSS, the system calls
-     * (mmap + munmap + madvise) and the bytes released (decommitted + unmapped) so far (-1: n/a).
+     * (mmap + munmap + madvise) and the bytes handed back (decommitted + unmapped) so far (-1: n/a).
      */
-    public record Mark(String label, double tMs, long resident, long rss, long syscalls, long releasedBytes) {
+    public record Mark(String label, double tMs, long resident, long rss, long syscalls, long returnedBytes) {
     }
 
     /** One sample of the sampler thread: ms since the run started, allocator resident (-1: n/a), process RSS. */
@@ -87,7 +87,7 @@ public record RunResult(String workload, String subject, String kind, int run, b
         List<Mark> marks = new ArrayList<>();
         for (JsonNode m : o.path("marks")) {
             marks.add(new Mark(m.path("label").asText(), m.path("tMs").asDouble(), m.path("resident").asLong(-1),
-                    m.path("rss").asLong(-1), m.path("syscalls").asLong(-1), m.path("releasedBytes").asLong(-1)));
+                    m.path("rss").asLong(-1), m.path("syscalls").asLong(-1), m.path("returnedBytes").asLong(-1)));
         }
         List<Sample> samples = new ArrayList<>();
         for (JsonNode s : o.path("series")) {

@@ -128,7 +128,7 @@ class ReportersTest {
         new CsvReporter(dir).report(comparison(true));
         List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
         assertThat(cells(csv.getFirst())).containsAll(List.of("mib_seconds_held", "time_to_release_ms",
-                "recommit_bytes", "released_bytes", "syscalls_per_mib_released"));
+                "recommit_bytes", "released_bytes", "returned_bytes", "syscalls_per_mib_released"));
         assertThat(csv).hasSize(1 + 30);
         for (String line : csv.subList(1, csv.size())) {
             assertThat(cells(line)).hasSize(CsvReporter.RUN_COLUMNS.size());

@@ -56,6 +56,16 @@ class ResidentCurveTest {
     }
 
     @Test
+    void fallenBytesSumTheFallsInTheWindow() {
+        ResidentCurve c = ResidentCurve.of(List.of(new Point(0, 10 * MIB), new Point(100, 2 * MIB),
+                new Point(600, 6 * MIB), new Point(2000, MIB)));
+        assertThat(c.fallenBytes(0, 3000)).isEqualTo(8 * MIB + 5 * MIB);
+        assertThat(c.fallenBytes(0, 1000)).isEqualTo(8 * MIB);
+        assertThat(c.fallenBytes(150, 3000)).as("the fall at 100 ms is outside").isEqualTo(5 * MIB);
+        assertThat(STEP.fallenBytes(0, 4000)).isEqualTo(2 * MIB);
+    }
+
+    @Test
     void pointsMustBeInTimeOrder() {
         assertThatThrownBy(() -> new ResidentCurve(List.of(new Point(2, 1), new Point(1, 1))))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("out of time order");

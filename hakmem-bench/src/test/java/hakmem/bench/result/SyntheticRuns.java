@@ -58,10 +58,10 @@ public final class SyntheticRuns {
 
     /**
      * Adds marks at the given times (label, ms, label, ms, ...) with resident {@code curve(t)} (-1 for peers),
-     * syscalls {@code 10} before timed-end and {@code 10 + syscalls} from it on, released bytes {@code 0} before
-     * timed-end and {@code released} from it on; and samples every 100 ms up to the last mark.
+     * syscalls {@code 10} before timed-end and {@code 10 + syscalls} from it on, returned bytes (decommitted +
+     * unmapped) {@code 0} before timed-end and {@code returned} from it on; and samples every 100 ms up to the last mark.
      */
-    public static ObjectNode marks(ObjectNode o, DoubleUnaryOperator curve, long released, long syscalls, Object... labelsAndTimes) {
+    public static ObjectNode marks(ObjectNode o, DoubleUnaryOperator curve, long returned, long syscalls, Object... labelsAndTimes) {
         boolean policy = o.path("kind").asText().equals("policy");
         ArrayNode marks = o.putArray("marks");
         double last = 0;
@@ -75,7 +75,7 @@ public final class SyntheticRuns {
             peak = Math.max(peak, v);
             marks.addObject().put("label", label).put("tMs", t).put("resident", policy ? v : -1).put("rss", 60_000_000L + v)
                     .put("syscalls", policy ? (ended ? 10 + syscalls : 10) : -1)
-                    .put("releasedBytes", policy ? (ended ? released : 0) : -1);
+                    .put("returnedBytes", policy ? (ended ? returned : 0) : -1);
             last = Math.max(last, t);
         }
         ArrayNode series = o.putArray("series");
@@ -97,9 +97,9 @@ public final class SyntheticRuns {
      * {@code end}.
      */
     public static ObjectNode burst(String subject, String kind, int run, double ops, long pre, long peak, long end,
-                                   double releaseAtMs, long released, long syscalls) {
+                                   double releaseAtMs, long returned, long syscalls) {
         DoubleUnaryOperator curve = t -> t < 300 ? pre : t < releaseAtMs ? peak : end;
-        return marks(run("burst", subject, kind, run, ops), curve, released, syscalls, "open", 0, "timed-start", 100,
+        return marks(run("burst", subject, kind, run, ops), curve, returned, syscalls, "open", 0, "timed-start", 100,
                 "pre-burst", 200, "burst-peak", 300, "burst-freed", 400, "idle-end", 2400, "timed-end", 2500, "freed", 2600);
     }
 

@@ -65,7 +65,7 @@ class ChildJvmTest {
         assertThat(r.path("detail").asText()).contains("ss.mem.lean.decommit=OFF");
         // lean decommits the freed burst by default; with decommit OFF it keeps everything
         assertThat(r.path("stats").path("counters").path("bytes_decommitted").asLong(-1)).isZero();
-        assertThat(r.path("marks").get(0).has("releasedBytes")).isTrue();
+        assertThat(r.path("marks").get(0).has("returnedBytes")).isTrue();
     }
 
     @Test
