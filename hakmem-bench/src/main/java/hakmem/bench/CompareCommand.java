@@ -50,11 +50,7 @@ import picocli.CommandLine.Model.CommandSpec;
             "-Dhakmem.* properties given to ./hakmem are passed to every run. Exit code 0 if every run passed, 1 if any failed."})
 final class CompareCommand implements Callable<Integer> {
     @Spec
-    CommandSpec commandSpec;
-
-    private CommandSpec spec() {
-        return commandSpec;
-    }
+    CommandSpec spec;
 
     @Option(names = "--policies", split = ",", defaultValue = "speed,balanced,lean",
             description = {"hakmem policy ids, comma-separated; 'none' for peers only (default ${DEFAULT-VALUE}).",
@@ -111,18 +107,18 @@ final class CompareCommand implements Callable<Integer> {
             if (text.isEmpty() || text.equals("none")) {
                 continue;
             }
-            SubjectSpec spec;
+            SubjectSpec subject;
             try {
-                spec = SubjectSpec.parse(text);
+                subject = SubjectSpec.parse(text);
             } catch (IllegalArgumentException e) {
-                throw new ParameterException(spec().commandLine(), "--policies: " + e.getMessage());
+                throw new ParameterException(spec.commandLine(), "--policies: " + e.getMessage());
             }
-            if (spec.isPeer()) {
-                throw new ParameterException(spec().commandLine(), "--policies: '" + spec.id() + "' is a peer: give it to --peers");
+            if (subject.isPeer()) {
+                throw new ParameterException(spec.commandLine(), "--policies: '" + subject.id() + "' is a peer: give it to --peers");
             }
-            if (!subjects.contains(spec.label())) {
-                check(spec);
-                subjects.add(spec.label());
+            if (!subjects.contains(subject.label())) {
+                check(subject);
+                subjects.add(subject.label());
             }
         }
         List<String> peerIds = new ArrayList<>();
@@ -135,7 +131,7 @@ final class CompareCommand implements Callable<Integer> {
         }
         for (String p : peerIds) {
             if (!Subjects.isPeer(p)) {
-                throw new ParameterException(spec().commandLine(), "peer '" + p + "' not found; peers: " + Subjects.PEERS);
+                throw new ParameterException(spec.commandLine(), "peer '" + p + "' not found; peers: " + Subjects.PEERS);
             }
             Subjects.Availability a = Subjects.availability(p);
             if (!a.available()) {
@@ -146,7 +142,7 @@ final class CompareCommand implements Callable<Integer> {
             }
         }
         if (subjects.isEmpty()) {
-            throw new ParameterException(spec().commandLine(), "nothing to compare: no policy and no available peer");
+            throw new ParameterException(spec.commandLine(), "nothing to compare: no policy and no available peer");
         }
         List<Workload> ws = new ArrayList<>();
         for (String w : workloads) {
@@ -154,15 +150,15 @@ final class CompareCommand implements Callable<Integer> {
         }
         int n = runs != null ? runs : counts.quick ? 3 : 5;
         if (n < 1) {
-            throw new ParameterException(spec().commandLine(), "--runs must be at least 1: " + n);
+            throw new ParameterException(spec.commandLine(), "--runs must be at least 1: " + n);
         }
         Path dir = out != null ? out : Path.of("bench-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
         Forker forker = new Forker(jvmArgs, timeout, counts.quick);
 
         ObjectNode header = Json.object();
         header.put("tool", "hakmem compare");
-        header.put("formatVersion", 1);
-        header.put("command", "hakmem " + String.join(" ", spec().commandLine().getParseResult().originalArgs()));
+        header.put("formatVersion", 2); // 2: release figures and per-workload verdicts, no targets
+        header.put("command", "hakmem " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         header.put("startedAt", OffsetDateTime.now().toString());
         header.set("machine", MachineInfo.machine());
         header.set("jdk", MachineInfo.jdk());
@@ -238,13 +234,13 @@ final class CompareCommand implements Callable<Integer> {
      * Opens the policy once with its options, as each forked run will: an unknown policy or a bad option value
      * fails compare here, before any run, with the message of {@code Hakmem.open}.
      */
-    private void check(SubjectSpec spec) {
+    private void check(SubjectSpec subject) {
         try {
-            Subjects.check(spec);
+            Subjects.check(subject);
         } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec().commandLine(), e.getMessage());
+            throw new ParameterException(spec.commandLine(), e.getMessage());
         } catch (IllegalStateException e) {
-            throw new ParameterException(spec().commandLine(), "cannot open hakmem policy '" + spec.label() + "': "
+            throw new ParameterException(spec.commandLine(), "cannot open hakmem policy '" + subject.label() + "': "
                     + e.getMessage() + "\n(use --policies none to compare peers only)");
         }
     }

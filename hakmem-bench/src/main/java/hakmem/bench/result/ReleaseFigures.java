@@ -4,7 +4,8 @@ import java.util.List;
 import java.util.OptionalDouble;
 
 /**
- * How a run held and gave back memory, from its allocator-resident curve and its marks (hakmem policies only;
+ * How a run held and gave back memory, from its allocator-resident curve ({@link RunResult#residentCurve}) and
+ * its marks (hakmem policies only;
  * NaN for peers and failed runs). All over the timed window (mark {@code timed-start} to {@code timed-end}).
  *
  * @param mibSeconds            area under the allocator-resident curve, MiB x seconds (idle time included)

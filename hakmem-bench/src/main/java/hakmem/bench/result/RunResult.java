@@ -55,28 +55,25 @@ public record RunResult(String workload, String subject, String kind, int run, b
         return marks.stream().filter(m -> m.label().equals(label)).toList();
     }
 
-    /** The allocator-resident curve: samples and marks merged in time order (empty for peers). */
+    /**
+     * The allocator-resident curve (empty for peers): the sampler's samples, or the marks when the run took no
+     * samples ({@code --sample-ms 0}). Marks are left out of a sampled curve on purpose: they are measured on the
+     * workload's thread while the sampler measures on its own, and a mincore pass takes time, so a mark and a
+     * sample can be stamped in the opposite order of what they saw, which on a growing footprint looks like a
+     * fall and a rise. The sampler's passes never overlap, so a footprint that only grows never shows a fall.
+     */
     public ResidentCurve residentCurve() {
-        return curve(false);
-    }
-
-    /** The process-RSS curve: samples and marks merged in time order. */
-    public ResidentCurve rssCurve() {
-        return curve(true);
-    }
-
-    private ResidentCurve curve(boolean rss) {
         List<ResidentCurve.Point> points = new ArrayList<>();
         for (Sample s : samples) {
-            long v = rss ? s.rss() : s.resident();
-            if (v >= 0) {
-                points.add(new ResidentCurve.Point(s.tMs(), v));
+            if (s.resident() >= 0) {
+                points.add(new ResidentCurve.Point(s.tMs(), s.resident()));
             }
         }
-        for (Mark m : marks) {
-            long v = rss ? m.rss() : m.resident();
-            if (v >= 0) {
-                points.add(new ResidentCurve.Point(m.tMs(), v));
+        if (points.isEmpty()) {
+            for (Mark m : marks) {
+                if (m.resident() >= 0) {
+                    points.add(new ResidentCurve.Point(m.tMs(), m.resident()));
+                }
             }
         }
         return ResidentCurve.of(points);

@@ -7,7 +7,7 @@ import java.util.function.DoubleUnaryOperator;
 
 /**
  * Run objects shaped as {@code hakmem run} prints them, with a resident curve given as a function of time: marks
- * take its value at their time, samples every 100 ms (at 50, 150, ... ms) too, so the sampled curve is exact
+ * take its value at their time, samples every 50 ms (at 0, 50, 100, ... ms) too, so the sampled curve is exact
  * whenever the function only steps at those times.
  */
 public final class SyntheticRuns {
@@ -59,7 +59,7 @@ public final class SyntheticRuns {
     /**
      * Adds marks at the given times (label, ms, label, ms, ...) with resident {@code curve(t)} (-1 for peers),
      * syscalls {@code 10} before timed-end and {@code 10 + syscalls} from it on, returned bytes (decommitted +
-     * unmapped) {@code 0} before timed-end and {@code returned} from it on; and samples every 100 ms up to the last mark.
+     * unmapped) {@code 0} before timed-end and {@code returned} from it on; and samples every 50 ms up to the last mark.
      */
     public static ObjectNode marks(ObjectNode o, DoubleUnaryOperator curve, long returned, long syscalls, Object... labelsAndTimes) {
         boolean policy = o.path("kind").asText().equals("policy");
@@ -79,7 +79,7 @@ public final class SyntheticRuns {
             last = Math.max(last, t);
         }
         ArrayNode series = o.putArray("series");
-        for (double t = 50; t < last; t += 100) {
+        for (double t = 0; t < last; t += 50) {
             long v = (long) curve.applyAsDouble(t);
             peak = Math.max(peak, v);
             series.addArray().add(t).add(policy ? v : -1).add(60_000_000L + v);
