@@ -75,8 +75,10 @@ public final class MarkdownReporter implements Reporter {
                 + "only, over the timed window): MiB-s held = area under the allocator-resident curve (median run); time "
                 + "to release = from the burst's free until resident is within 2x of pre-burst (worst run and cycle; "
                 + "never = not before the idle ended); re-commit = bytes that left residency and came back within 1 s "
-                + "(median run); released = bytes decommitted + unmapped (median run); syscalls/MiB = syscalls per MiB "
-                + "released (worst run). Peers cannot report their own resident bytes or syscalls: n/a.\n");
+                + "(median run); released = resident bytes that left, the sum of the curve's falls (median run); "
+                + "syscalls/MiB = syscalls per MiB released (worst run). The curve is the sampler's samples (every "
+                + "--sample-ms), each held until the next: figures are exact to one sampling period. Peers cannot "
+                + "report their own resident bytes or syscalls: n/a.\n");
         for (String w : c.workloads()) {
             workload(sb, c, w);
         }

@@ -169,7 +169,7 @@ class ReportersTest {
                 .contains(Verdict.RELEASE_RULES).contains(Verdict.STEADY_RULES)
                 .contains("| " + SWEEP + " | 19.13 | 150 ms | 0 B | 62.5 MiB | 4.0 |")
                 .contains("| speed | 179 | never |")
-                .doesNotContain("Targets");
+                .contains("released = resident bytes that left").doesNotContain("Targets");
     }
 
     @Test
