@@ -1,16 +1,21 @@
 package hakmem.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hakmem.api.OptionValue;
-import hakmem.api.PolicyInfo;
-import hakmem.bench.report.CompareReport;
+import hakmem.bench.report.ChartReporter;
+import hakmem.bench.report.Comparison;
+import hakmem.bench.report.ConsoleReporter;
+import hakmem.bench.report.CsvReporter;
+import hakmem.bench.report.JsonReporter;
+import hakmem.bench.report.MarkdownReporter;
 import hakmem.bench.report.Format;
 import hakmem.bench.report.MachineInfo;
 import hakmem.bench.report.Progress;
 import hakmem.bench.run.Forker;
+import hakmem.bench.result.RunResult;
 import hakmem.bench.run.Json;
+import hakmem.bench.subject.SubjectSpec;
 import hakmem.bench.subject.Subjects;
 import hakmem.bench.workload.Params;
 import hakmem.bench.workload.Workload;
@@ -35,27 +40,30 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The project's main job: subjects side by side on a workload, each run in its own JVM, interleaved
- * (A B C A B C ...) so drift of the machine spreads evenly; a table, the verdict, the targets and the files.
+ * (A B C A B C ...) so drift of the machine spreads evenly; the tables, the verdicts and the files.
  */
 @Command(name = "compare", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Compare hakmem policies and peer allocators side by side (default: speed, balanced, lean on "
-                + "Mixed WS=400, 5 runs each, interleaved, each run in its own JVM).",
-            "Prints a table, the GO / NO-GO verdict of each lean-family policy against speed, and the targets; writes "
-                + "results.json, results.csv, summary.csv, report.md and PNG charts under --out.",
+                + "Mixed WS=400 and burst, 5 runs each, interleaved, each run in its own JVM).",
+            "Prints the tables and the GO / NO-GO / NEUTRAL verdict of each lean-family policy against speed per workload "
+                + "(burst: the release rules); writes results.json, results.csv, summary.csv, report.md and PNG charts under --out.",
             "-Dhakmem.* properties given to ./hakmem are passed to every run. Exit code 0 if every run passed, 1 if any failed."})
 final class CompareCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
     @Option(names = "--policies", split = ",", defaultValue = "speed,balanced,lean",
-            description = "hakmem policy ids, comma-separated; 'none' for peers only (default ${DEFAULT-VALUE})")
+            description = {"hakmem policy ids, comma-separated; 'none' for peers only (default ${DEFAULT-VALUE}).",
+                "A policy with inline options is a subject of its own (a sweep point): id@name=value[@name=value...], "
+                    + "e.g. lean,lean@ss.mem.lean.delay.ms=100@lean.keep.slabs=2. Every policy and option is checked "
+                    + "once (Hakmem.open) before any run starts."})
     List<String> policies;
 
     @Option(names = "--peers", split = ",", description = "peers, comma-separated, or 'all': "
             + "ffm-malloc, ffm-mimalloc, ffm-jemalloc, unsafe, netty, arena (default: none)")
     List<String> peers = new ArrayList<>();
 
-    @Option(names = "--workload", split = ",", defaultValue = "mixed",
+    @Option(names = "--workload", split = ",", defaultValue = "mixed,burst",
             description = "workloads, comma-separated: mixed, burst, remote, larson, churn (default ${DEFAULT-VALUE})")
     List<String> workloads;
 
@@ -94,23 +102,23 @@ final class CompareCommand implements Callable<Integer> {
         PrintStream err = System.err;
         List<String> subjects = new ArrayList<>();
         ArrayNode skipped = Json.MAPPER.createArrayNode();
-        List<String> wanted = policies.stream().map(String::trim).filter(s -> !s.isEmpty() && !s.equals("none")).toList();
-        if (!wanted.isEmpty()) {
-            List<PolicyInfo> found;
-            try {
-                found = Subjects.policies();
-            } catch (RuntimeException e) {
-                throw new ParameterException(spec.commandLine(), "cannot list hakmem policies: " + e.getMessage()
-                        + "\n(use --policies none to compare peers only)");
+        for (String p : policies) {
+            String text = p.strip();
+            if (text.isEmpty() || text.equals("none")) {
+                continue;
             }
-            List<String> ids = found.stream().map(PolicyInfo::id).toList();
-            for (String p : wanted) {
-                if (!ids.contains(p)) {
-                    throw new ParameterException(spec.commandLine(), "policy '" + p + "' not found; policies: " + ids);
-                }
-                if (!subjects.contains(p)) {
-                    subjects.add(p);
-                }
+            SubjectSpec subject;
+            try {
+                subject = SubjectSpec.parse(text);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--policies: " + e.getMessage());
+            }
+            if (subject.isPeer()) {
+                throw new ParameterException(spec.commandLine(), "--policies: '" + subject.id() + "' is a peer: give it to --peers");
+            }
+            if (!subjects.contains(subject.label())) {
+                check(subject);
+                subjects.add(subject.label());
             }
         }
         List<String> peerIds = new ArrayList<>();
@@ -149,7 +157,7 @@ final class CompareCommand implements Callable<Integer> {
 
         ObjectNode header = Json.object();
         header.put("tool", "hakmem compare");
-        header.put("formatVersion", 1);
+        header.put("formatVersion", 2); // 2: release figures and per-workload verdicts, no targets
         header.put("command", "hakmem " + String.join(" ", spec.commandLine().getParseResult().originalArgs()));
         header.put("startedAt", OffsetDateTime.now().toString());
         header.set("machine", MachineInfo.machine());
@@ -182,47 +190,59 @@ final class CompareCommand implements Callable<Integer> {
         Progress progress = Progress.forConsole(total);
         progress.line(String.format(Locale.ROOT, "hakmem compare: %s on %s, %d runs each, interleaved, one JVM per run -> %s",
                 String.join(", ", subjects), String.join(", ", params.keySet()), n, dir));
-        List<JsonNode> results = new ArrayList<>();
+        List<RunResult> results = new ArrayList<>();
         for (Workload w : ws) {
             Params p = params.get(w.id());
             for (int r = 1; r <= n; r++) {
                 for (String s : subjects) {
                     String step = w.id() + " " + s + " #" + r;
                     progress.start(step);
-                    Path log = dir.resolve("logs").resolve(w.id() + "-" + s + "-" + r + ".log");
+                    Path log = dir.resolve("logs").resolve(w.id() + "-" + SubjectSpec.parse(s).fileLabel() + "-" + r + ".log");
                     ObjectNode res = forker.run(s, w.id(), p, sampleMs, log, f -> progress.within(step, f));
                     res.put("run", r);
-                    results.add(res);
-                    progress.done(step, res.path("ok").asBoolean(false)
-                            ? Format.ops(Json.dbl(res, "opsPerSec")) + " ops/s"
-                            + (res.path("allocPeakResidentBytes").isNull() ? "" : ", alloc peak "
-                            + Format.bytes(Json.dbl(res, "allocPeakResidentBytes")))
-                            : "FAILED: " + Json.str(res, "error", "?"));
+                    RunResult run = RunResult.fromJson(res);
+                    results.add(run);
+                    progress.done(step, run.ok() ? Format.ops(run.opsPerSec()) + " ops/s"
+                            + (Double.isNaN(run.allocPeakResidentBytes()) ? "" : ", alloc peak "
+                            + Format.bytes(run.allocPeakResidentBytes()))
+                            : "FAILED: " + run.error());
                 }
             }
         }
         progress.finish();
         header.put("finishedAt", OffsetDateTime.now().toString());
         header.put("loadAverageAtEnd", MachineInfo.loadAverage());
-        int mixedThreads = params.containsKey("mixed") ? params.get("mixed").threads() : 1;
-        CompareReport report = new CompareReport(header, results, List.copyOf(params.keySet()), subjects, baseline,
-                targetMb * 1e6, mixedThreads);
-        List<Path> files = report.write(dir, !noCharts);
+        Comparison comparison = new Comparison(header, results, List.copyOf(params.keySet()), subjects, baseline,
+                targetMb * 1e6);
+        List<Path> files = new ArrayList<>();
+        List<Path> charts = noCharts ? List.of() : new ChartReporter(dir).report(comparison);
+        files.addAll(new JsonReporter(dir).report(comparison));
+        files.addAll(new CsvReporter(dir).report(comparison));
+        files.addAll(new MarkdownReporter(dir, charts.stream().map(f -> f.getFileName().toString()).toList()).report(comparison));
+        files.addAll(charts);
         PrintStream table = json ? System.err : System.out;
-        for (String w : params.keySet()) {
-            report.printTable(table, w);
-        }
-        report.printVerdicts(table);
-        report.printTargets(table);
-        if (counts.quick) {
-            table.println("\n--quick times about a million ops per run: a smoke test of every subject, not a speed measurement.");
-        }
+        new ConsoleReporter(table).report(comparison);
         table.println();
         table.println("wrote " + files.stream().map(f -> f.getFileName().toString()).toList() + " to " + dir);
         if (json) {
-            System.out.println(Json.pretty(report.toJson()));
+            System.out.println(Json.pretty(JsonReporter.toJson(comparison)));
         }
-        return report.anyFailed() ? 1 : 0;
+        return comparison.anyFailed() ? 1 : 0;
+    }
+
+    /**
+     * Opens the policy once with its options, as each forked run will: an unknown policy or a bad option value
+     * fails compare here, before any run, with the message of {@code Hakmem.open}.
+     */
+    private void check(SubjectSpec subject) {
+        try {
+            Subjects.check(subject);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        } catch (IllegalStateException e) {
+            throw new ParameterException(spec.commandLine(), "cannot open hakmem policy '" + subject.label() + "': "
+                    + e.getMessage() + "\n(use --policies none to compare peers only)");
+        }
     }
 
     static ArrayNode hakmemOptions() {

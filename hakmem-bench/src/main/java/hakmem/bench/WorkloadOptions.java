@@ -31,23 +31,28 @@ final class WorkloadOptions {
     Integer cycles;
 
     Params resolve(Workload w) {
-        Params p = w.defaults(quick);
+        Params.Builder p = w.defaults(quick).toBuilder();
         if (ops != null) {
-            p = p.withOps(ops);
+            p.ops(ops);
         }
         if (warmup != null) {
-            p = p.withWarmup(warmup);
+            p.warmup(warmup);
         }
         if (threads != null) {
-            p = p.withThreads(threads);
+            p.threads(threads);
         }
         if (ws != null) {
-            p = p.withWs(ws);
+            p.ws(ws);
         }
-        if (burstMb != null || idleMs != null || cycles != null) {
-            p = p.withBurst(burstMb != null ? burstMb : p.burstMb(), idleMs != null ? idleMs : p.idleMs(),
-                    cycles != null ? cycles : p.cycles());
+        if (burstMb != null) {
+            p.burstMb(burstMb);
         }
-        return p;
+        if (idleMs != null) {
+            p.idleMs(idleMs);
+        }
+        if (cycles != null) {
+            p.cycles(cycles);
+        }
+        return p.build();
     }
 }

@@ -159,6 +159,30 @@ public final class Charts {
         BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
+    /** One labelled point of a scatter chart. */
+    public record Point(String name, double x, double y) {
+    }
+
+    /** Labelled points, one series each (so the legend names every point), from 0 on both axes. */
+    public static void scatter(Path file, String title, String xTitle, String yTitle, List<Point> points) throws IOException {
+        XYChart chart = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setMarkerSize(12);
+        chart.getStyler().setXAxisMin(0.0);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideE);
+        int i = 0;
+        for (Point p : points) {
+            XYSeries xy = chart.addSeries(p.name(), new double[] {p.x()}, new double[] {p.y()});
+            xy.setMarkerColor(PALETTE[i++ % PALETTE.length]);
+        }
+        if (chart.getSeriesMap().isEmpty()) {
+            chart.addSeries("no points", new double[] {0}, new double[] {0});
+        }
+        BitmapEncoder.saveBitmap(chart, file.toString(), BitmapEncoder.BitmapFormat.PNG);
+    }
+
     /** A map of named series to charts, for callers that build them incrementally. */
     public static List<Series> series(Map<String, double[][]> m) {
         return m.entrySet().stream().map(e -> new Series(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();

@@ -53,4 +53,25 @@ public final class Format {
         }
         return v == 0 ? "0" : String.format(Locale.ROOT, "%.2e", v);
     }
+
+    /** MiB-seconds, e.g. {@code 12.3}. */
+    public static String mibSeconds(double v) {
+        return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, v >= 100 ? "%.0f" : "%.2f", v);
+    }
+
+    /** A duration in ms: {@code 40 ms}, {@code 1.24 s}; {@code never} for +Infinity, {@code n/a} for NaN. */
+    public static String millis(double ms) {
+        if (Double.isNaN(ms)) {
+            return "n/a";
+        }
+        if (ms == Double.POSITIVE_INFINITY) {
+            return "never";
+        }
+        return ms < 1000 ? String.format(Locale.ROOT, "%.0f ms", ms) : String.format(Locale.ROOT, "%.2f s", ms / 1000);
+    }
+
+    /** A plain decimal with one fraction digit, {@code n/a} for NaN. */
+    public static String decimal(double v) {
+        return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format(Locale.ROOT, "%.1f", v);
+    }
 }

@@ -1,22 +1,28 @@
 package hakmem.bench.report;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import hakmem.bench.result.ReleaseFigures;
+import hakmem.bench.result.RunResult;
 import hakmem.bench.run.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToDoubleFunction;
 
 /**
  * One subject on one workload over its runs. Figures are medians over the successful runs unless named
- * {@code Max}/{@code Min}; NaN where a figure does not apply (allocator resident and syscalls for peers).
- * Burst figures are the allocator's resident bytes for hakmem and the process RSS for peers.
+ * {@code Max}/{@code Min}; NaN where a figure does not apply (allocator resident, syscalls and release figures
+ * for peers). Burst levels are the allocator's resident bytes for hakmem and the process RSS for peers.
+ *
+ * @param timeToReleaseMsMax the worst run's time to release (+Infinity: some run never released; NaN: not burst)
  */
 public record Summary(String workload, String subject, String kind, String detail, int runs, int failed,
                       String firstError, double[] opsPerRun, double opsMedian, double opsMin, double opsMax,
                       double opsCv, double peakRssMedian, double peakRssMax, double allocPeakMedian,
                       double allocPeakMax, double allocEndMedian, double syscallsPerOpMedian,
-                      double syscallsPerOpMax, double driftMedian, double driftBytesMedian, double burstPre, double burstPeak,
-                      double burstEnd) {
+                      double syscallsPerOpMax, double driftMedian, double driftBytesMedian, double burstPre,
+                      double burstPeak, double burstEnd, double mibSecondsMedian, double timeToReleaseMsMax,
+                      double recommitBytesMedian, double releasedBytesMedian, double returnedBytesMedian,
+                      double syscallsPerMibReleasedMax) {
 
     public int ok() {
         return runs - failed;
@@ -26,71 +32,81 @@ public record Summary(String workload, String subject, String kind, String detai
         return "policy".equals(kind);
     }
 
-    /** Summarizes the runs of one subject on one workload (the run objects {@code hakmem run} prints). */
-    public static Summary of(String workload, String subject, List<JsonNode> runs) {
-        List<JsonNode> ok = new ArrayList<>();
+    /** Whether release figures apply (a hakmem policy with at least one successful run). */
+    public boolean hasReleaseFigures() {
+        return isPolicy() && !Double.isNaN(mibSecondsMedian);
+    }
+
+    /** Summarizes the runs of one subject on one workload. */
+    public static Summary of(String workload, String subject, List<RunResult> runs) {
+        List<RunResult> ok = new ArrayList<>();
         String firstError = null;
-        String kind = Json.str(runs.isEmpty() ? Json.object() : runs.getFirst(), "kind", "peer");
+        String kind = runs.isEmpty() ? "peer" : runs.getFirst().kind();
         String detail = "";
-        for (JsonNode r : runs) {
-            if (r.path("ok").asBoolean(false)) {
+        for (RunResult r : runs) {
+            if (r.ok()) {
                 ok.add(r);
-                detail = Json.str(r, "detail", detail);
+                detail = r.detail().isEmpty() ? detail : r.detail();
             } else if (firstError == null) {
-                firstError = Json.str(r, "error", "failed without a message");
+                firstError = r.error();
             }
         }
-        double[] ops = values(ok, "opsPerSec");
+        boolean policy = "policy".equals(kind);
+        double[] ops = values(ok, RunResult::opsPerSec);
         double[] pre = new double[ok.size()];
         double[] peak = new double[ok.size()];
         double[] end = new double[ok.size()];
-        boolean policy = "policy".equals(kind);
+        List<ReleaseFigures> release = new ArrayList<>();
         for (int i = 0; i < ok.size(); i++) {
             double[] b = burst(ok.get(i), policy);
             pre[i] = b[0];
             peak[i] = b[1];
             end[i] = b[2];
+            release.add(ReleaseFigures.of(ok.get(i)));
         }
+        double[] ttr = release.stream().mapToDouble(ReleaseFigures::timeToReleaseMs).filter(d -> !Double.isNaN(d)).toArray();
         return new Summary(workload, subject, kind, detail, runs.size(), runs.size() - ok.size(), firstError, ops,
                 Stats.median(ops), Stats.min(ops), Stats.max(ops), Stats.cv(ops),
-                Stats.median(values(ok, "peakRssBytes")), Stats.max(values(ok, "peakRssBytes")),
-                Stats.median(values(ok, "allocPeakResidentBytes")), Stats.max(values(ok, "allocPeakResidentBytes")),
-                Stats.median(values(ok, "allocEndResidentBytes")),
-                Stats.median(values(ok, "syscallsPerOp")), Stats.max(values(ok, "syscallsPerOp")),
-                Stats.median(values(ok, "residentDrift")), Stats.median(values(ok, "residentDriftBytes")),
-                Stats.median(pre), Stats.median(peak), Stats.median(end));
+                Stats.median(values(ok, RunResult::peakRssBytes)), Stats.max(values(ok, RunResult::peakRssBytes)),
+                Stats.median(values(ok, RunResult::allocPeakResidentBytes)),
+                Stats.max(values(ok, RunResult::allocPeakResidentBytes)),
+                Stats.median(values(ok, RunResult::allocEndResidentBytes)),
+                Stats.median(values(ok, RunResult::syscallsPerOp)), Stats.max(values(ok, RunResult::syscallsPerOp)),
+                Stats.median(values(ok, RunResult::residentDrift)), Stats.median(values(ok, RunResult::residentDriftBytes)),
+                Stats.median(pre), Stats.median(peak), Stats.median(end),
+                Stats.median(values(release, ReleaseFigures::mibSeconds)), Stats.max(ttr),
+                Stats.median(values(release, ReleaseFigures::recommitBytes)),
+                Stats.median(values(release, ReleaseFigures::releasedBytes)),
+                Stats.median(values(release, ReleaseFigures::returnedBytes)),
+                Stats.max(values(release, ReleaseFigures::syscallsPerMibReleased)));
     }
 
-    static double[] values(List<JsonNode> runs, String key) {
-        return runs.stream().mapToDouble(r -> Json.dbl(r, key)).filter(d -> !Double.isNaN(d)).toArray();
+    static <T> double[] values(List<T> runs, ToDoubleFunction<T> figure) {
+        return runs.stream().mapToDouble(figure).filter(d -> !Double.isNaN(d)).toArray();
     }
 
     /**
      * A burst run's pre-burst, peak and end (after the last idle) levels; NaN for other workloads. Allocator
      * resident for hakmem, process RSS for peers (they cannot say what they hold).
      */
-    static double[] burst(JsonNode run, boolean policy) {
-        String field = policy ? "resident" : "rss";
+    static double[] burst(RunResult run, boolean policy) {
         double pre = Double.NaN;
         double peak = Double.NaN;
         double end = Double.NaN;
-        for (JsonNode m : run.path("marks")) {
-            String label = m.path("label").asText();
-            double v = m.path(field).asDouble();
-            if (label.equals("pre-burst") && Double.isNaN(pre)) {
-                pre = v;
-            } else if (label.equals("burst-peak")) {
-                peak = Double.isNaN(peak) ? v : Math.max(peak, v);
-            } else if (label.equals("idle-end")) {
-                end = v;
+        for (RunResult.Mark m : run.marks()) {
+            double v = policy ? m.resident() : m.rss();
+            switch (m.label()) {
+                case "pre-burst" -> pre = Double.isNaN(pre) ? v : pre;
+                case "burst-peak" -> peak = Double.isNaN(peak) ? v : Math.max(peak, v);
+                case "idle-end" -> end = v;
+                default -> { }
             }
         }
         if (Double.isNaN(pre)) {
             return new double[] {Double.NaN, Double.NaN, Double.NaN};
         }
-        int column = policy ? 1 : 2;
-        for (JsonNode s : run.path("series")) {
-            peak = Math.max(peak, s.path(column).asDouble());
+        for (RunResult.Sample s : run.samples()) {
+            peak = Math.max(peak, policy ? s.resident() : s.rss());
         }
         return new double[] {pre, peak, end};
     }
@@ -122,6 +138,16 @@ public record Summary(String workload, String subject, String kind, String detai
         num(o, "syscallsPerOpMax", syscallsPerOpMax);
         num(o, "residentDriftMedian", driftMedian);
         num(o, "residentDriftBytesMedian", driftBytesMedian);
+        num(o, "mibSecondsHeldMedian", mibSecondsMedian);
+        if (timeToReleaseMsMax == Double.POSITIVE_INFINITY) {
+            o.put("timeToReleaseMsMax", "never");
+        } else {
+            num(o, "timeToReleaseMsMax", timeToReleaseMsMax);
+        }
+        num(o, "recommitBytesMedian", recommitBytesMedian);
+        num(o, "releasedBytesMedian", releasedBytesMedian);
+        num(o, "returnedBytesMedian", returnedBytesMedian);
+        num(o, "syscallsPerMibReleasedMax", syscallsPerMibReleasedMax);
         if (!Double.isNaN(burstPre)) {
             o.put("burstMeasure", isPolicy() ? "allocator resident" : "process RSS");
             num(o, "burstPreBytes", burstPre);

@@ -24,13 +24,15 @@ import java.util.function.DoubleConsumer;
 public final class Runner {
     /** Stats counters that are system calls. */
     static final List<String> SYSCALL_COUNTERS = List.of("mmap_calls", "munmap_calls", "madvise_calls");
+    /** Stats counters that are bytes handed back to the operating system (decommitted or unmapped). */
+    static final List<String> RETURN_COUNTERS = List.of("bytes_decommitted", "munmap_bytes");
 
     private Runner() {
     }
 
     /** A mark: label, times (ms since start) before and after sampling, sample, stats and GC totals. */
     record Mark(String label, double tBeforeMs, double tAfterMs, long resident, long rss, long syscalls,
-                long gcCount, long gcMillis) {
+                long returnedBytes, long gcCount, long gcMillis) {
     }
 
     public static ObjectNode run(String subjectId, Workload workload, Params p, long sampleMs, DoubleConsumer progress) {
@@ -115,6 +117,7 @@ public final class Runner {
             o.put("resident", m.resident());
             o.put("rss", m.rss());
             o.put("syscalls", m.syscalls());
+            o.put("returnedBytes", m.returnedBytes());
         }
         if (sampler != null) {
             ArrayNode series = out.putArray("series");
@@ -150,7 +153,9 @@ public final class Runner {
     static Mark mark(String label, Subject s, Sampler sampler, long origin) {
         double before = (System.nanoTime() - origin) / 1e6;
         Sampler.Sample sample = sampler.sampleNow();
-        long sys = syscalls(s.stats());
+        AllocatorStats stats = s.stats();
+        long sys = syscalls(stats);
+        long returned = sum(stats, RETURN_COUNTERS);
         long gcCount = 0;
         long gcMillis = 0;
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -158,16 +163,21 @@ public final class Runner {
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
         double after = (System.nanoTime() - origin) / 1e6;
-        return new Mark(label, before, after, sample.resident(), sample.rss(), sys, gcCount, gcMillis);
+        return new Mark(label, before, after, sample.resident(), sample.rss(), sys, returned, gcCount, gcMillis);
     }
 
     /** mmap + munmap + madvise calls so far, or -1 without stats. */
     public static long syscalls(AllocatorStats stats) {
+        return sum(stats, SYSCALL_COUNTERS);
+    }
+
+    /** The sum of some stats counters, or -1 without stats. */
+    static long sum(AllocatorStats stats, List<String> counters) {
         if (stats == null) {
             return -1;
         }
         long sum = 0;
-        for (String c : SYSCALL_COUNTERS) {
+        for (String c : counters) {
             try {
                 sum += stats.counter(c);
             } catch (NoSuchElementException e) {

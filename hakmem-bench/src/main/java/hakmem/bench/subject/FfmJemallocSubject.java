@@ -2,8 +2,8 @@ package hakmem.bench.subject;
 
 import java.lang.invoke.MethodHandle;
 
-/** jemalloc (libjemalloc.so.2) through FFM downcalls with {@code critical(false)}. Handles live in static finals so they inline. */
-final class FfmJemallocSubject extends Subject {
+/** jemalloc (libjemalloc.so.2) through FFM downcalls with {@code critical(false)}; the handles are static finals (see {@link FfmSubject}). */
+final class FfmJemallocSubject extends FfmSubject {
     private static final MethodHandle MALLOC;
     private static final MethodHandle FREE;
 
@@ -13,36 +13,22 @@ final class FfmJemallocSubject extends Subject {
         FREE = h[1];
     }
 
+    FfmJemallocSubject() {
+        super("jemalloc (libjemalloc.so.2) via FFM critical(false)");
+    }
+
     @Override
     public String id() {
         return "ffm-jemalloc";
     }
 
     @Override
-    public String kind() {
-        return "peer";
-    }
-
-    @Override
     public long malloc(long size) {
-        try {
-            return (long) MALLOC.invokeExact(size);
-        } catch (Throwable t) {
-            throw NativeLibs.rethrow(t);
-        }
+        return malloc(MALLOC, size);
     }
 
     @Override
     public void free(long handle) {
-        try {
-            FREE.invokeExact(handle);
-        } catch (Throwable t) {
-            throw NativeLibs.rethrow(t);
-        }
-    }
-
-    @Override
-    public String detail() {
-        return "jemalloc (libjemalloc.so.2) via FFM critical(false)";
+        free(FREE, handle);
     }
 }

@@ -2,8 +2,8 @@ package hakmem.bench.subject;
 
 import java.lang.invoke.MethodHandle;
 
-/** glibc malloc/free (the JVM's C library) through FFM downcalls with {@code critical(false)}. Handles live in static finals so they inline. */
-final class FfmMallocSubject extends Subject {
+/** glibc malloc/free (the JVM's C library) through FFM downcalls with {@code critical(false)}; the handles are static finals (see {@link FfmSubject}). */
+final class FfmMallocSubject extends FfmSubject {
     private static final MethodHandle MALLOC;
     private static final MethodHandle FREE;
 
@@ -13,36 +13,22 @@ final class FfmMallocSubject extends Subject {
         FREE = h[1];
     }
 
+    FfmMallocSubject() {
+        super("glibc malloc/free (the JVM's C library) via FFM critical(false)");
+    }
+
     @Override
     public String id() {
         return "ffm-malloc";
     }
 
     @Override
-    public String kind() {
-        return "peer";
-    }
-
-    @Override
     public long malloc(long size) {
-        try {
-            return (long) MALLOC.invokeExact(size);
-        } catch (Throwable t) {
-            throw NativeLibs.rethrow(t);
-        }
+        return malloc(MALLOC, size);
     }
 
     @Override
     public void free(long handle) {
-        try {
-            FREE.invokeExact(handle);
-        } catch (Throwable t) {
-            throw NativeLibs.rethrow(t);
-        }
-    }
-
-    @Override
-    public String detail() {
-        return "glibc malloc/free (the JVM's C library) via FFM critical(false)";
+        free(FREE, handle);
     }
 }

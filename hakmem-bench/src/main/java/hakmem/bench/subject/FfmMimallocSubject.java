@@ -2,8 +2,8 @@ package hakmem.bench.subject;
 
 import java.lang.invoke.MethodHandle;
 
-/** mimalloc (libmimalloc.so.2) through FFM downcalls with {@code critical(false)}. Handles live in static finals so they inline. */
-final class FfmMimallocSubject extends Subject {
+/** mimalloc (libmimalloc.so.2) through FFM downcalls with {@code critical(false)}; the handles are static finals (see {@link FfmSubject}). */
+final class FfmMimallocSubject extends FfmSubject {
     private static final MethodHandle MALLOC;
     private static final MethodHandle FREE;
 
@@ -13,36 +13,22 @@ final class FfmMimallocSubject extends Subject {
         FREE = h[1];
     }
 
+    FfmMimallocSubject() {
+        super("mimalloc (libmimalloc.so.2) via FFM critical(false)");
+    }
+
     @Override
     public String id() {
         return "ffm-mimalloc";
     }
 
     @Override
-    public String kind() {
-        return "peer";
-    }
-
-    @Override
     public long malloc(long size) {
-        try {
-            return (long) MALLOC.invokeExact(size);
-        } catch (Throwable t) {
-            throw NativeLibs.rethrow(t);
-        }
+        return malloc(MALLOC, size);
     }
 
     @Override
     public void free(long handle) {
-        try {
-            FREE.invokeExact(handle);
-        } catch (Throwable t) {
-            throw NativeLibs.rethrow(t);
-        }
-    }
-
-    @Override
-    public String detail() {
-        return "mimalloc (libmimalloc.so.2) via FFM critical(false)";
+        free(FREE, handle);
     }
 }

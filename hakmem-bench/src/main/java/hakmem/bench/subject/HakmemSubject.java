@@ -4,19 +4,22 @@ import hakmem.api.Allocator;
 import hakmem.api.AllocatorStats;
 import hakmem.api.Hakmem;
 
-/** A hakmem allocator opened with one policy; options come from -Dhakmem.* and HAKMEM_* as usual. */
+/**
+ * A hakmem allocator opened with one policy; options come from the subject's inline options, which beat
+ * -Dhakmem.* and HAKMEM_* as usual.
+ */
 final class HakmemSubject extends Subject {
-    private final String policy;
+    private final SubjectSpec spec;
     private final Allocator allocator;
 
-    HakmemSubject(String policy) {
-        this.policy = policy;
-        this.allocator = Hakmem.open(policy);
+    HakmemSubject(SubjectSpec spec) {
+        this.spec = spec;
+        this.allocator = Hakmem.open(spec.id(), spec.options());
     }
 
     @Override
     public String id() {
-        return policy;
+        return spec.label();
     }
 
     @Override
@@ -46,7 +49,7 @@ final class HakmemSubject extends Subject {
 
     @Override
     public String detail() {
-        return "hakmem policy " + allocator.policy();
+        return "hakmem policy " + allocator.policy() + (spec.options().isEmpty() ? "" : " with " + spec.options());
     }
 
     @Override

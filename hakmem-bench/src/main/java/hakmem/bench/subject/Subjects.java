@@ -82,9 +82,24 @@ public final class Subjects {
     }
 
     /**
+     * Opens the allocator of a policy subject once and closes it: what a forked run would do first. An unknown
+     * policy or an invalid option value throws the {@link IllegalArgumentException} of {@code Hakmem.open}.
+     */
+    public static void check(SubjectSpec spec) {
+        if (spec.isPeer()) {
+            return;
+        }
+        try (var a = Hakmem.open(spec.id(), spec.options())) {
+            a.policy();
+        } catch (LinkageError e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
      * Creates a subject.
      *
-     * @param id               a peer id or a hakmem policy id
+     * @param id               a peer id, a hakmem policy id, or a policy id with options ({@link SubjectSpec})
      * @param maxLive          the most blocks the workload keeps live at once (sizes handle tables)
      * @param crossThreadFrees whether the workload frees blocks on threads other than the allocating one
      */
@@ -96,7 +111,7 @@ public final class Subjects {
             case "unsafe" -> new UnsafeSubject();
             case "netty" -> new NettySubject(maxLive);
             case "arena" -> new ArenaSubject(maxLive, crossThreadFrees);
-            default -> new HakmemSubject(id);
+            default -> new HakmemSubject(SubjectSpec.parse(id));
         };
     }
 }

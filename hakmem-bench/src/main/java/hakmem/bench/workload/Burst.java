@@ -24,7 +24,9 @@ public final class Burst extends Workload {
 
     @Override
     public Params defaults(boolean quick) {
-        return quick ? new Params(400_000, 100_000, 1, 400, 16, 300, 1) : new Params(4_000_000, 1_000_000, 1, 400, 64, 2000, 2);
+        return quick
+                ? Params.builder().ops(400_000).warmup(100_000).ws(400).burstMb(16).idleMs(300).cycles(1).build()
+                : Params.builder().ops(4_000_000).warmup(1_000_000).ws(400).burstMb(64).idleMs(2000).cycles(2).build();
     }
 
     @Override

@@ -23,7 +23,8 @@ public final class Mixed extends Workload {
 
     @Override
     public Params defaults(boolean quick) {
-        return quick ? new Params(1_000_000, 200_000, 1, 400, 1, 0, 1) : new Params(20_000_000, 2_000_000, 1, 400, 1, 0, 1);
+        return quick ? Params.builder().ops(1_000_000).warmup(200_000).ws(400).build()
+                : Params.builder().ops(20_000_000).warmup(2_000_000).ws(400).build();
     }
 
     @Override

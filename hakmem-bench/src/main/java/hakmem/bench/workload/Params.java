@@ -1,7 +1,8 @@
 package hakmem.bench.workload;
 
 /**
- * A workload's counts, resolved from the command line and the workload's defaults.
+ * A workload's counts, resolved from the command line and the workload's defaults. Built by name
+ * ({@link #builder()}, {@link #toBuilder()}, the {@code with} methods), never by position.
  *
  * @param ops     timed operations per thread (mixed, larson), pairs per producer (remote), total ops (churn, burst)
  * @param warmup  operations before timing starts, per thread
@@ -18,23 +19,81 @@ public record Params(long ops, long warmup, int threads, int ws, int burstMb, in
         }
     }
 
+    /** A builder with one thread, 400 slots and one burst of 1 MiB without idle; ops and warm-up must be set. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        return new Builder().ops(ops).warmup(warmup).threads(threads).ws(ws).burstMb(burstMb).idleMs(idleMs).cycles(cycles);
+    }
+
     public Params withOps(long v) {
-        return new Params(v, warmup, threads, ws, burstMb, idleMs, cycles);
+        return toBuilder().ops(v).build();
     }
 
     public Params withWarmup(long v) {
-        return new Params(ops, v, threads, ws, burstMb, idleMs, cycles);
+        return toBuilder().warmup(v).build();
     }
 
     public Params withThreads(int v) {
-        return new Params(ops, warmup, v, ws, burstMb, idleMs, cycles);
+        return toBuilder().threads(v).build();
     }
 
     public Params withWs(int v) {
-        return new Params(ops, warmup, threads, v, burstMb, idleMs, cycles);
+        return toBuilder().ws(v).build();
     }
 
-    public Params withBurst(int mb, int idle, int n) {
-        return new Params(ops, warmup, threads, ws, mb, idle, n);
+    /** Builds {@link Params} by name; {@link #build} checks the values. */
+    public static final class Builder {
+        private long ops;
+        private long warmup;
+        private int threads = 1;
+        private int ws = 400;
+        private int burstMb = 1;
+        private int idleMs;
+        private int cycles = 1;
+
+        private Builder() {
+        }
+
+        public Builder ops(long v) {
+            ops = v;
+            return this;
+        }
+
+        public Builder warmup(long v) {
+            warmup = v;
+            return this;
+        }
+
+        public Builder threads(int v) {
+            threads = v;
+            return this;
+        }
+
+        public Builder ws(int v) {
+            ws = v;
+            return this;
+        }
+
+        public Builder burstMb(int v) {
+            burstMb = v;
+            return this;
+        }
+
+        public Builder idleMs(int v) {
+            idleMs = v;
+            return this;
+        }
+
+        public Builder cycles(int v) {
+            cycles = v;
+            return this;
+        }
+
+        public Params build() {
+            return new Params(ops, warmup, threads, ws, burstMb, idleMs, cycles);
+        }
     }
 }

@@ -24,7 +24,8 @@ public final class Remote extends Workload {
 
     @Override
     public Params defaults(boolean quick) {
-        return quick ? new Params(500_000, 100_000, 2, 400, 1, 0, 1) : new Params(2_000_000, 200_000, 2, 400, 1, 0, 1);
+        return quick ? Params.builder().ops(500_000).warmup(100_000).threads(2).ws(400).build()
+                : Params.builder().ops(2_000_000).warmup(200_000).threads(2).ws(400).build();
     }
 
     static int pairs(Params p) {

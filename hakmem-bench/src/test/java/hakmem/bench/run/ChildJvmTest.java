@@ -56,18 +56,31 @@ class ChildJvmTest {
     }
 
     @Test
+    void inlineOptionsReachTheForkedRun(@TempDir Path dir) throws Exception {
+        var p = Workloads.byId("burst").defaults(true).withOps(50_000).withWarmup(5_000).toBuilder().burstMb(4).idleMs(50).cycles(1).build();
+        String subject = "lean@ss.mem.lean.decommit=OFF";
+        ObjectNode r = new Forker(List.of(), 120).run(subject, "burst", p, 5, dir.resolve("run.log"), f -> { });
+        assertThat(r.path("ok").asBoolean()).as("run failed: %s", r).isTrue();
+        assertThat(r.path("subject").asText()).isEqualTo(subject);
+        assertThat(r.path("detail").asText()).contains("ss.mem.lean.decommit=OFF");
+        // lean decommits the freed burst by default; with decommit OFF it keeps everything
+        assertThat(r.path("stats").path("counters").path("bytes_decommitted").asLong(-1)).isZero();
+        assertThat(r.path("marks").get(0).has("returnedBytes")).isTrue();
+    }
+
+    @Test
     void tinyCompareWritesItsFiles(@TempDir Path dir) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Forker.javaBinary(), "--enable-native-access=hakmem.core,hakmem.bench,ALL-UNNAMED",
                 "-Djava.awt.headless=true", "-p", System.getProperty("jdk.module.path"), "-cp", System.getProperty("java.class.path"),
                 "--add-modules", "ALL-MODULE-PATH",
-                "-m", "hakmem.bench/hakmem.bench.Main", "compare", "--policies", "none", "--peers", "unsafe,ffm-malloc",
+                "-m", "hakmem.bench/hakmem.bench.Main", "compare", "--policies", "none", "--peers", "unsafe,ffm-malloc", "--workload", "mixed",
                 "--runs", "2", "--ops", "50000", "--warmup", "5000", "--sample-ms", "5", "--out", dir.toString()));
         Process proc = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(proc.waitFor(180, TimeUnit.SECONDS)).isTrue();
         String err = Files.readString(dir.resolve("stderr.txt"));
         assertThat(proc.exitValue()).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
-        assertThat(out).contains("unsafe").contains("ffm-malloc").contains("Targets");
+        assertThat(out).contains("unsafe").contains("ffm-malloc").contains("ops/s med").doesNotContain("Targets");
         assertThat(err).contains("[1/4] mixed unsafe #1").contains("[4/4] mixed ffm-malloc #2");
         JsonNode json = Json.parse(Files.readString(dir.resolve("results.json")));
         assertThat(json.get("runs")).hasSize(4);

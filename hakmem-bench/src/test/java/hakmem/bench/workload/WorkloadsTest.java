@@ -16,7 +16,7 @@ class WorkloadsTest {
 
     static Params small(Workload w) {
         return switch (w.id()) {
-            case "burst" -> w.defaults(true).withOps(20_000).withWarmup(5_000).withBurst(1, 20, 2);
+            case "burst" -> w.defaults(true).withOps(20_000).withWarmup(5_000).toBuilder().burstMb(1).idleMs(20).cycles(2).build();
             case "churn" -> w.defaults(true).withOps(3L * 2 * Churn.OPS_PER_THREAD).withWarmup(2 * Churn.OPS_PER_THREAD);
             default -> w.defaults(true).withOps(30_000).withWarmup(5_000);
         };

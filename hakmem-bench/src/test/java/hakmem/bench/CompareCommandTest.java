@@ -1,0 +1,60 @@
+package hakmem.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** compare checks every policy and option once, before any run is forked, with the message of Hakmem.open. */
+class CompareCommandTest {
+
+    /** Runs compare in this JVM; returns the exit code and what it printed on stderr. */
+    static String[] compare(Path out, String policies) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code;
+        try {
+            System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
+            code = Main.execute("compare", "--policies", policies, "--quick", "--out", out.toString());
+        } finally {
+            System.setErr(old);
+        }
+        return new String[] {String.valueOf(code), bytes.toString(StandardCharsets.UTF_8)};
+    }
+
+    @Test
+    void aBadOptionValueFailsBeforeAnyRun(@TempDir Path dir) {
+        String[] r = compare(dir, "speed,lean@ss.mem.lean.delay.ms=soon");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("'soon'").contains("ss.mem.lean.delay.ms");
+        assertThat(Files.exists(dir.resolve("logs"))).as("no run was forked").isFalse();
+    }
+
+    @Test
+    void anUnknownOptionFailsBeforeAnyRun(@TempDir Path dir) {
+        String[] r = compare(dir, "lean@ss.mem.lean.dealy.ms=100");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("unknown option 'ss.mem.lean.dealy.ms'");
+        assertThat(Files.exists(dir.resolve("logs"))).isFalse();
+    }
+
+    @Test
+    void anUnknownPolicyFailsWithTheMessageOfOpen(@TempDir Path dir) {
+        String[] r = compare(dir, "speed,halfhalf");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("unknown policy 'halfhalf'");
+        assertThat(Files.exists(dir.resolve("logs"))).isFalse();
+    }
+
+    @Test
+    void aMalformedSweepNamesWhatIsWrong(@TempDir Path dir) {
+        String[] r = compare(dir, "lean@delay");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("--policies: subject 'lean@delay': option 'delay' has no '='");
+    }
+}
