@@ -144,11 +144,11 @@ final class ClassPool {
     }
 
     synchronized long emptyCommittedBytes() {
-        return committedEmpty.size() * SizeClasses.SLAB_BYTES;
+        return committedEmpty.size() * info.slabBytes();
     }
 
     synchronized long committedBytes() {
-        return committedSlabs * SizeClasses.SLAB_BYTES;
+        return committedSlabs * info.slabBytes();
     }
 
     synchronized List<EmptySlab> emptySlabs() {
@@ -170,7 +170,7 @@ final class ClassPool {
      * Neighbouring slabs of one superslab are advised in one call.
      */
     synchronized long decommitEmpty(long keepBytes, long minIdleNanos, Advice advice, long now) {
-        long excess = committedEmpty.size() * SizeClasses.SLAB_BYTES - keepBytes;
+        long excess = committedEmpty.size() * info.slabBytes() - keepBytes;
         List<Slab> chosen = new ArrayList<>();
         for (Slab s : committedEmpty) {
             if (excess <= 0 || now - s.emptySince < minIdleNanos) {
@@ -188,11 +188,11 @@ final class ClassPool {
         while (i < chosen.size()) {
             int j = i + 1;
             while (j < chosen.size() && chosen.get(j).superSlab == chosen.get(i).superSlab
-                    && chosen.get(j).start == chosen.get(j - 1).start + SizeClasses.SLAB_BYTES) {
+                    && chosen.get(j).start == chosen.get(j - 1).start + info.slabBytes()) {
                 j++;
             }
             List<Slab> run = chosen.subList(i, j);
-            long length = run.size() * SizeClasses.SLAB_BYTES;
+            long length = run.size() * info.slabBytes();
             if (!os.decommit(run.getFirst().start, length, advice)) {
                 break; // decommit disabled (or refused): leave the rest committed
             }

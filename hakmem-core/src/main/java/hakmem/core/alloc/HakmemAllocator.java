@@ -158,6 +158,24 @@ public final class HakmemAllocator implements Allocator {
                 s.used++;
                 return s.start + i * s.blockSize;
             }
+        } else if (size > 0 && size <= SizeClasses.MAX_CLASS) {
+            return mallocClassed(size);
+        }
+        return mallocSlow(size);
+    }
+
+    /** malloc of 1 KiB .. 1 MiB: a table from size to class, one heap lookup, a pop; no free block: the slow path. */
+    private long mallocClassed(long size) {
+        Thread t = Thread.currentThread();
+        Slab[] current = primaryThread == t ? primaryCurrent : boundHeap.get().current;
+        Slab s = current[SizeClasses.mallocClass(size)];
+        int i = s.freeHead;
+        if (i >= 0) {
+            int[] meta = s.meta;
+            s.freeHead = (meta[i] & Slab.NEXT) - 1;
+            meta[i] = Slab.LIVE;
+            s.used++;
+            return s.start + i * s.blockSize;
         }
         return mallocSlow(size);
     }
@@ -192,7 +210,7 @@ public final class HakmemAllocator implements Allocator {
         checkOpen();
         checkSize("malloc", size);
         long n = Math.max(size, 1);
-        if (n > SizeClasses.MAX_SMALL) {
+        if (n > SizeClasses.MAX_CLASS) {
             return allocLarge(n, LargeBlocks.ALIGN, size) & ~1L;
         }
         return allocSmall(SizeClasses.mallocClass(n), size, false);
@@ -499,7 +517,7 @@ public final class HakmemAllocator implements Allocator {
                 if (countAsFree) {
                     stats.increment(Stat.DOUBLE_FREES);
                     throw new IllegalStateException(op + ": block " + hex + " is already free (double free of a block "
-                            + "above " + SizeClasses.MAX_SMALL + " bytes, whose mapping is gone)");
+                            + "above " + SizeClasses.MAX_CLASS + " bytes, whose mapping is gone)");
                 }
                 throw new IllegalStateException(op + ": block " + hex + " is free");
             }
@@ -591,7 +609,7 @@ public final class HakmemAllocator implements Allocator {
                     + " bytes is above the maximum " + MAX_SIZE);
         }
         long n = Math.max(total, 1);
-        long r = n > SizeClasses.MAX_SMALL ? allocLarge(n, LargeBlocks.ALIGN, total)
+        long r = n > SizeClasses.MAX_CLASS ? allocLarge(n, LargeBlocks.ALIGN, total)
                 : allocSmall(SizeClasses.mallocClass(n), total, true);
         long a = r & ~1L;
         if ((r & 1) == 0 && total > 0) {
@@ -618,7 +636,7 @@ public final class HakmemAllocator implements Allocator {
         long n = Math.max(size, 1);
         boolean fits = n <= usable && (!s.large
                 ? SizeClasses.mallocClass(n) == s.sizeClass
-                : n > SizeClasses.MAX_SMALL && n > usable / 2);
+                : n > SizeClasses.MAX_CLASS && n > usable / 2);
         if (fits) {
             return address;
         }

@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A 64 KiB slab of one size class, or (when {@link #large}) one dedicated mapping holding a single block.
+ * A slab of one size class (64 KiB, or a whole superslab for the medium classes), or (when {@link #large}) one dedicated mapping holding a single block.
  * All bookkeeping lives on the Java heap: the allocator never reads or writes a block's bytes on malloc or free,
  * so a use-after-free by the user cannot corrupt the free lists.
  *
@@ -49,7 +49,10 @@ final class Slab {
     final long start;
     final long length;
     final long blockSize;
-    /** ceil(2^32 / blockSize): offset * magic >>> 32 == offset / blockSize for every offset < 64 KiB. */
+    /**
+     * ceil(2^32 / blockSize): offset * magic >>> 32 == offset / blockSize for every block start (k * blockSize < 2^32);
+     * any other offset maps to some index whose start differs from it, so the start check rejects it.
+     */
     final long magic;
     final int capacity;
     final int sizeClass;
@@ -96,10 +99,10 @@ final class Slab {
     Slab(HakmemAllocator allocator, long start, int sizeClass, SuperSlab superSlab) {
         this.allocator = allocator;
         this.start = start;
-        this.length = SizeClasses.SLAB_BYTES;
+        this.length = SizeClasses.slabBytes(sizeClass);
         this.blockSize = SizeClasses.BLOCK[sizeClass];
         this.magic = ((1L << 32) + blockSize - 1) / blockSize;
-        this.capacity = (int) (SizeClasses.SLAB_BYTES / blockSize);
+        this.capacity = (int) (length / blockSize);
         this.sizeClass = sizeClass;
         this.large = false;
         this.superSlab = superSlab;
@@ -152,7 +155,7 @@ final class Slab {
 
     /** Block index of an offset that is a block start inside the slab, or -1. */
     int indexOf(long offset) {
-        if (offset < 0 || offset >= SizeClasses.SLAB_BYTES) {
+        if (offset < 0 || offset >= length) {
             return -1;
         }
         int i = (int) ((offset * magic) >>> 32);

@@ -1,11 +1,11 @@
 package hakmem.core.alloc;
 
-/** A 2 MiB aligned mapping carved into {@link SizeClasses#SLABS_PER_SUPERSLAB} slabs of one size class. */
+/** A 2 MiB aligned mapping carved into slabs of one size class: 32 of 64 KiB, or one for a medium class. */
 final class SuperSlab {
 
     final long base;
     final int sizeClass;
-    final Slab[] slabs = new Slab[SizeClasses.SLABS_PER_SUPERSLAB];
+    final Slab[] slabs;
 
     // guarded by the class pool's lock
     int inPool;
@@ -14,8 +14,10 @@ final class SuperSlab {
     SuperSlab(HakmemAllocator allocator, long base, int sizeClass) {
         this.base = base;
         this.sizeClass = sizeClass;
+        long slabBytes = SizeClasses.slabBytes(sizeClass);
+        this.slabs = new Slab[(int) (SizeClasses.SUPERSLAB_BYTES / slabBytes)];
         for (int i = 0; i < slabs.length; i++) {
-            slabs[i] = new Slab(allocator, base + ((long) i << SizeClasses.SLAB_SHIFT), sizeClass, this);
+            slabs[i] = new Slab(allocator, base + i * slabBytes, sizeClass, this);
         }
     }
 

@@ -54,7 +54,10 @@ class AllocatorApiTest {
         assertThat(a.usableSize(a.malloc(513))).isEqualTo(1024);
         assertThat(a.usableSize(a.malloc(1025))).isEqualTo(1280);
         assertThat(a.usableSize(a.malloc(32768))).isEqualTo(32768);
-        assertThat(a.usableSize(a.malloc(32769))).isEqualTo(36864); // a dedicated mapping, page granular
+        assertThat(a.usableSize(a.malloc(32769))).isEqualTo(40960); // the first medium class
+        assertThat(a.usableSize(a.malloc(300_000))).isEqualTo(320 * 1024);
+        assertThat(a.usableSize(a.malloc(1 << 20))).isEqualTo(1 << 20); // the largest class
+        assertThat(a.usableSize(a.malloc((1 << 20) + 1))).isEqualTo(1280 * 1024); // a mapping, four steps per doubling
         MemorySegment c0 = a.allocate(8, 8);
         assertThat(a.usableSize(c0.address())).isEqualTo(8);
     }

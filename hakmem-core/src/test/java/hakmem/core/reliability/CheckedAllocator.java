@@ -200,7 +200,7 @@ final class CheckedAllocator implements AutoCloseable {
             }
             Patterns.verifyEdges(where + ": block " + b, b.address(), b.size(), b.seed(), STEP_EDGE);
             liveBytes += b.size();
-            if (b.size() > 32 * Reliability.KiB) {
+            if (b.size() > Reliability.MiB) { // above the largest size class: a mapping each
                 liveLarge++;
             }
         }
@@ -210,7 +210,7 @@ final class CheckedAllocator implements AutoCloseable {
         }
         long large = s.count("large_mappings").current();
         if (large < liveLarge) {
-            throw new AssertionError(where + ": large_mappings " + large + " < live blocks over 32 KiB " + liveLarge);
+            throw new AssertionError(where + ": large_mappings " + large + " < live blocks over 1 MiB " + liveLarge);
         }
         if (box != null && !box.violations().isEmpty()) {
             throw new AssertionError(where + ": OS box audit: " + box.violations());

@@ -34,20 +34,20 @@ class LargeCacheTest {
     @ValueSource(strings = {"keep", "speed", "balanced"})
     void aFreedMappingIsReusedWithoutASystemCall(String policy) {
         try (Allocator a = Reliability.open(policy)) {
-            long p = a.malloc(300 * KiB);
-            Blocks.fill(p, 300 * KiB);
-            assertThat(a.usableSize(p)).as("300 KiB rounds to a step of four per doubling").isEqualTo(320 * KiB);
+            long p = a.malloc(2_900_000);
+            Blocks.fill(p, 2_900_000);
+            assertThat(a.usableSize(p)).as("2.9 MB rounds to a step of four per doubling").isEqualTo(3 * MiB);
             a.free(p);
             long mmaps = counter(a, "mmap_calls");
             long munmaps = counter(a, "munmap_calls");
-            long q = a.malloc(290 * KiB); // the same step
+            long q = a.malloc(2_700_000); // the same step
             assertThat(q).isEqualTo(p);
             assertThat(counter(a, "mmap_calls")).isEqualTo(mmaps);
             assertThat(counter(a, "munmap_calls")).isEqualTo(munmaps);
             assertThat(counter(a, "large_cache_hits")).isEqualTo(1);
             audit(a);
             a.free(q);
-            assertThat(current(a, "large_cached_bytes")).isEqualTo(320 * KiB);
+            assertThat(current(a, "large_cached_bytes")).isEqualTo(3 * MiB);
             audit(a);
         }
     }
@@ -56,11 +56,11 @@ class LargeCacheTest {
     @ValueSource(strings = {"keep", "speed", "balanced"})
     void aDoubleFreeOfACachedBlockIsCaughtWhateverCameBetween(String policy) {
         try (Allocator a = Reliability.open(policy)) {
-            long p = a.malloc(100 * KiB);
+            long p = a.malloc(1536 * KiB);
             a.free(p);
             List<Long> others = new ArrayList<>();
-            for (int i = 0; i < 100; i++) {
-                others.add(a.malloc(200 * KiB + i * 4 * KiB));
+            for (int i = 0; i < 10; i++) { // other steps (2, 2.5 and 3 MiB), 23 MiB in all: within every bound
+                others.add(a.malloc(2 * MiB + i * 64 * KiB));
             }
             for (long o : others) {
                 a.free(o);
@@ -137,12 +137,12 @@ class LargeCacheTest {
     @Test
     void callocOfAReusedDirtyMappingIsZeroed() {
         try (Allocator a = Reliability.open("balanced")) {
-            long p = a.malloc(1 * MiB);
-            Blocks.ALL.asSlice(p, 1 * MiB).fill((byte) 0x7F);
+            long p = a.malloc(2 * MiB);
+            Blocks.ALL.asSlice(p, 2 * MiB).fill((byte) 0x7F);
             a.free(p);
-            long z = a.calloc(1024, 1024);
+            long z = a.calloc(2048, 1024);
             assertThat(z).isEqualTo(p);
-            for (long off = 0; off < MiB; off += 4096) {
+            for (long off = 0; off < 2 * MiB; off += 4096) {
                 assertThat(Blocks.ALL.get(ValueLayout.JAVA_BYTE, z + off)).isZero();
             }
             a.free(z);
@@ -154,7 +154,7 @@ class LargeCacheTest {
     void closeUnmapsTheCacheToo(String policy) {
         Allocator a = Reliability.open(policy);
         for (int i = 0; i < 20; i++) {
-            a.free(a.malloc(100 * KiB + i * 64 * KiB));
+            a.free(a.malloc(100 * KiB + i * 256 * KiB)); // medium classes and large blocks
         }
         a.close();
         assertThat(current(a, "mapped_bytes")).isZero();

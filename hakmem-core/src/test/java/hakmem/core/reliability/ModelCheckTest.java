@@ -189,20 +189,20 @@ class ModelCheckTest {
                 Tuple.of(2, Arbitraries.just(0L)));
     }
 
-    /** Size-class sizes (8 .. 1024, then quarter steps to 32 KiB) and the mapping sizes, each -1, +0, +1. */
+    /** Size-class sizes (8 .. 1024, then quarter steps to 1 MiB) and large mapping steps, each -1, +0, +1. */
     static List<Long> boundaries() {
         List<Long> sizes = new ArrayList<>();
         for (long s = 8; s <= 1024; s <<= 1) {
             sizes.add(s);
         }
-        for (long base = 1024; base < 32 * KiB; base <<= 1) {
+        for (long base = 1024; base < MiB; base <<= 1) {
             for (int q = 1; q <= 4; q++) {
                 sizes.add(base + base * q / 4);
             }
         }
-        sizes.add(64 * KiB);
-        sizes.add(MiB);
         sizes.add(2 * MiB);
+        sizes.add(2 * MiB + 512 * KiB);
+        sizes.add(3 * MiB);
         List<Long> out = new ArrayList<>();
         for (long s : sizes) {
             out.add(s - 1);

@@ -173,7 +173,9 @@ class PromisesTest {
                             if (held.size() > 40 || (!held.isEmpty() && r.nextBoolean())) {
                                 a.free(held.remove(r.nextInt(held.size())));
                             } else {
-                                long size = r.nextInt(8) == 0 ? 33 * KiB + r.nextInt(200_000) : 1 + r.nextInt(2048);
+                                int kind = r.nextInt(16);
+                                long size = kind == 0 ? MiB + 1 + r.nextInt(2 * (int) MiB) // large
+                                        : kind < 3 ? 33 * KiB + r.nextInt(200_000) : 1 + r.nextInt(2048); // medium, small
                                 MemorySegment s = a.allocate(size, 16);
                                 s.set(ValueLayout.JAVA_BYTE, size - 1, (byte) 7);
                                 held.add(s);

@@ -172,9 +172,13 @@ final class LeanPolicy implements ReleasePolicy {
         return config.tickIntervalMillis();
     }
 
-    /** Empty committed bytes the class keeps: the hysteresis. */
+    /**
+     * Empty committed bytes the class keeps: the hysteresis, {@code keepSlabs} x 64 KiB, and at least one slab when
+     * it is not 0 (a medium class's slab is a whole 2 MiB superslab: keeping eight of them would hold 16 MiB).
+     */
     long keepEmptyBytes(SizeClass sizeClass) {
-        return config.keepSlabs() * sizeClass.slabBytes();
+        long keep = config.keepSlabs() * (64L << 10);
+        return config.keepSlabs() == 0 ? 0 : Math.max(keep, sizeClass.slabBytes());
     }
 
     /** Fully empty superslabs the class keeps mapped while in use: what its budget covers, at least one. */
