@@ -56,13 +56,22 @@ public interface ReleasePolicy {
 
     /**
      * Blocks above the largest size class each have a mapping of their own. When one is freed the core keeps the
-     * mapping for reuse (a later block of that size class of mappings reuses it without a system call) as long as
-     * the cached mappings total at most this many bytes; beyond it the core unmaps the longest-cached ones at once.
-     * What stays cached is the policy's to decommit or unmap through {@link ReleaseHandle#decommitCachedLarge} and
-     * {@link ReleaseHandle#unmapCachedLarge}. Read once at open. Default: {@link #DEFAULT_LARGE_CACHE_BYTES}.
+     * mapping for reuse (a later block it fits reuses it without a system call) as long as the cached mappings total
+     * at most this many bytes; beyond it the core unmaps the longest-cached ones at once. What stays cached is the
+     * policy's to decommit or unmap through {@link ReleaseHandle#decommitCachedLarge} and
+     * {@link ReleaseHandle#unmapCachedLarge}. Default: {@link #DEFAULT_LARGE_CACHE_BYTES}.
      */
     default long largeCacheBytes() {
         return DEFAULT_LARGE_CACHE_BYTES;
+    }
+
+    /**
+     * The same bound, given the bytes of the large blocks live now: the core asks at every free of a large block (a
+     * slow path), so a bound can follow the program's working set. A negative answer counts as 0. Default:
+     * {@link #largeCacheBytes()}.
+     */
+    default long largeCacheBytes(long liveLargeBytes) {
+        return largeCacheBytes();
     }
 
     /**

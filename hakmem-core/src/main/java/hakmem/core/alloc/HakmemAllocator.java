@@ -74,7 +74,7 @@ public final class HakmemAllocator implements Allocator {
      * when the memory goes.
      */
     private final Arena scope = Arena.ofShared();
-    private LargeBlocks large; // set once in the constructor
+    private final LargeBlocks large;
     private final java.util.concurrent.atomic.AtomicBoolean raceLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread ticker;
     private final Thread exitHook;
@@ -95,13 +95,8 @@ public final class HakmemAllocator implements Allocator {
         }
         this.maxPooled = Math.max(2, Runtime.getRuntime().availableProcessors());
         long tick;
-        LargeBlocks largeBlocks = null;
+        this.large = new LargeBlocks(this, os, stats);
         try {
-            long cacheLimit = policy.largeCacheBytes();
-            if (cacheLimit < 0) {
-                throw new IllegalArgumentException("policy " + policyId + " returned a negative large cache bound: " + cacheLimit);
-            }
-            largeBlocks = new LargeBlocks(this, os, stats, cacheLimit);
             for (SizeClass sc : classes) {
                 int n = policy.prewarmSuperSlabs(sc);
                 if (n < 0 || n > MAX_PREWARM) {
@@ -118,11 +113,9 @@ public final class HakmemAllocator implements Allocator {
             }
         } catch (RuntimeException | Error e) {
             closed = true;
-            this.large = largeBlocks != null ? largeBlocks : new LargeBlocks(this, os, stats, 0);
             releaseAll();
             throw e;
         }
-        this.large = largeBlocks;
         this.ticker = tick > 0 ? Thread.ofPlatform().daemon().name("hakmem-ticker-" + policyId).unstarted(() -> tickLoop(tick)) : null;
         if (ticker != null) {
             ticker.start();
@@ -450,7 +443,7 @@ public final class HakmemAllocator implements Allocator {
         if (found.large) {
             long cached;
             try {
-                cached = large.free(found, address, "free");
+                cached = large.free(found, address, "free", largeCacheBound());
             } catch (OsLayer.ClosedException e) {
                 throw closedException();
             }
@@ -553,6 +546,16 @@ public final class HakmemAllocator implements Allocator {
             policy.onSlabEmpty(new EmptySlab(classes.get(s.sizeClass), s.start, s.length, now, true), superEmpty, handle);
         } catch (RuntimeException e) {
             policyFailed("onSlabEmpty", e);
+        }
+    }
+
+    /** The policy's bound on cached large mappings now (a slow path: the free of a large block). */
+    private long largeCacheBound() {
+        try {
+            return Math.max(0, policy.largeCacheBytes(large.liveBytes()));
+        } catch (RuntimeException e) {
+            policyFailed("largeCacheBytes", e);
+            return ReleasePolicy.DEFAULT_LARGE_CACHE_BYTES;
         }
     }
 

@@ -6,22 +6,23 @@ import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The blocks above the largest size class: one dedicated mapping each, and a cache of the mappings of freed blocks.
  *
- * <p>Lengths: a request is rounded up to a page, then to one of four steps per doubling (a 300 KiB request maps
- * 320 KiB), so a freed mapping fits the next request of its step exactly, and at most a quarter is slack.
+ * <p>Lengths: a request is rounded up to a page, then to one of four steps per doubling (a 2.9 MB request maps
+ * 3 MiB), so a freed mapping fits later requests of its step, and at most a quarter is slack.
  *
  * <p>Cache: a freed block's mapping stays mapped and indexed (its page-map entry keeps pointing at its
  * {@link Slab}, whose entry is no longer {@code LIVE}, so a second free of it is a double free whatever happened
- * since) and is reused by the next request of its length, most recently freed first (its pages are the hottest).
+ * since) and is reused by the next request it fits (its length, or up to half again more), the shortest first and
+ * within a length the most recently freed (its pages are the hottest).
  * While the cache holds more than {@code limit} bytes the longest-cached mappings are unmapped at once; below that
  * the release policy decides, through the handle: decommit what has been cached a while (reuse then costs page
  * faults, not an mmap), unmap it.
@@ -39,11 +40,11 @@ final class LargeBlocks {
     private final HakmemAllocator owner;
     private final OsLayer os;
     private final Stats stats;
-    private final long limit;
     private final ConcurrentHashMap<Long, Slab> live = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong liveBytes = new java.util.concurrent.atomic.AtomicLong();
 
     // ---- the cache, guarded by itself ----
-    private final Map<Long, ArrayDeque<Slab>> cachedByLength = new HashMap<>();
+    private final TreeMap<Long, ArrayDeque<Slab>> cachedByLength = new TreeMap<>();
     /** Cached mappings, longest-cached first. */
     private final LinkedHashSet<Slab> cachedByAge = new LinkedHashSet<>();
     private long cachedBytes;
@@ -57,12 +58,15 @@ final class LargeBlocks {
     private int next;
     private volatile boolean closed;
 
-    /** @param limit the most bytes of freed mappings kept for reuse (the policy's {@code largeCacheBytes()}) */
-    LargeBlocks(HakmemAllocator owner, OsLayer os, Stats stats, long limit) {
+    LargeBlocks(HakmemAllocator owner, OsLayer os, Stats stats) {
         this.owner = owner;
         this.os = os;
         this.stats = stats;
-        this.limit = Math.max(0, limit);
+    }
+
+    /** Bytes of the mappings of live large blocks. */
+    long liveBytes() {
+        return liveBytes.get();
     }
 
     /** The mapping length for a request of {@code size} bytes: a page multiple, one of four steps per doubling. */
@@ -94,6 +98,7 @@ final class LargeBlocks {
             zero = true;
         }
         live.put(s.start, s);
+        liveBytes.addAndGet(s.length);
         if (closed) { // close raced with us and may have missed this block: give it back ourselves
             release(s);
             throw new OsLayer.ClosedException();
@@ -119,18 +124,26 @@ final class LargeBlocks {
         return s;
     }
 
-    /** Takes a cached mapping of exactly {@code length} bytes aligned to {@code alignment}, or null. */
+    /**
+     * Takes a cached mapping for a request of {@code length} bytes aligned to {@code alignment}, or null: the
+     * shortest cached one of at least {@code length} and at most {@code length * 1.5} (so a block never holds more
+     * than half again its size), most recently cached first within a length.
+     */
     private synchronized Slab reuse(long length, long alignment) {
-        ArrayDeque<Slab> bucket = cachedByLength.get(length);
-        if (bucket == null) {
-            return null;
-        }
-        for (Iterator<Slab> it = bucket.descendingIterator(); it.hasNext(); ) {
-            Slab s = it.next();
-            if ((s.start & (alignment - 1)) == 0) {
-                it.remove();
-                uncacheLocked(s);
-                return s;
+        long most = length + (length >>> 1);
+        for (Map.Entry<Long, ArrayDeque<Slab>> e = cachedByLength.ceilingEntry(length); e != null && e.getKey() <= most;
+                e = cachedByLength.higherEntry(e.getKey())) {
+            ArrayDeque<Slab> bucket = e.getValue();
+            for (Iterator<Slab> it = bucket.descendingIterator(); it.hasNext(); ) {
+                Slab s = it.next();
+                if ((s.start & (alignment - 1)) == 0) {
+                    it.remove();
+                    if (bucket.isEmpty()) {
+                        cachedByLength.remove(e.getKey());
+                    }
+                    uncacheLocked(s);
+                    return s;
+                }
             }
         }
         return null;
@@ -154,13 +167,14 @@ final class LargeBlocks {
     }
 
     /**
-     * Frees the large block {@code s} at {@code address}; {@code op} names the user's call in messages.
+     * Frees the large block {@code s} at {@code address}, caching its mapping while the cache stays within
+     * {@code limit} bytes; {@code op} names the user's call in messages.
      *
      * @return the mapping's length if it went to the cache, 0 if it was unmapped
      * @throws IllegalArgumentException for an interior pointer
      * @throws IllegalStateException for a double free, or if close took the block first
      */
-    long free(Slab s, long address, String op) {
+    long free(Slab s, long address, String op, long limit) {
         if (address != s.start) {
             stats.increment(Stat.INVALID_FREES);
             throw new IllegalArgumentException(op + ": 0x" + Long.toHexString(address) + " is not the start of a block "
@@ -173,11 +187,18 @@ final class LargeBlocks {
         if (!live.remove(s.start, s)) {
             throw new OsLayer.ClosedException(); // close took it first
         }
+        liveBytes.addAndGet(-s.length);
         List<Slab> evicted = new ArrayList<>(0);
         boolean cached;
         synchronized (this) {
             cached = !closed && s.length <= limit;
             if (cached) {
+                while (cachedBytes + s.length > limit) { // the longest-cached go first, so s fits
+                    Slab old = cachedByAge.getFirst();
+                    removeFromBucketLocked(old);
+                    uncacheLocked(old);
+                    evicted.add(old);
+                }
                 s.committed = true;
                 s.cachedSince = System.nanoTime();
                 cachedByLength.computeIfAbsent(s.length, k -> new ArrayDeque<>()).addLast(s);
@@ -185,12 +206,6 @@ final class LargeBlocks {
                 cachedBytes += s.length;
                 cachedCommittedBytes += s.length;
                 stats.add(Stat.LARGE_CACHED_BYTES, s.length);
-                while (cachedBytes > limit) { // the longest-cached go first; s itself fits the limit
-                    Slab old = cachedByAge.getFirst();
-                    removeFromBucketLocked(old);
-                    uncacheLocked(old);
-                    evicted.add(old);
-                }
             }
         }
         if (!cached) {
@@ -217,6 +232,7 @@ final class LargeBlocks {
         if (!live.remove(s.start, s)) {
             return false;
         }
+        liveBytes.addAndGet(-s.length);
         unmap(s);
         return true;
     }

@@ -145,6 +145,16 @@ final class LeanPolicy implements ReleasePolicy {
         return config.releases() ? config.targetBytes() : ReleasePolicy.DEFAULT_LARGE_CACHE_BYTES;
     }
 
+    /**
+     * {@code balanced} (nothing released) keeps as much cached as is live, and at least 64 MiB: a program's large
+     * working set is reused without a system call, and cached memory never exceeds live memory by more than 64 MiB.
+     * {@code lean} keeps its target.
+     */
+    @Override
+    public long largeCacheBytes(long liveLargeBytes) {
+        return config.releases() ? config.targetBytes() : Math.max(ReleasePolicy.DEFAULT_LARGE_CACHE_BYTES, liveLargeBytes);
+    }
+
     @Override
     public void onLargeCached(long bytes, ReleaseHandle handle) {
         if (config.immediate()) {
