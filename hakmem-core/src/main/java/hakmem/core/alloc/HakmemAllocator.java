@@ -413,14 +413,9 @@ public final class HakmemAllocator implements Allocator {
 
     /** Periodic and on-demand housekeeping: reclaim ended threads' heaps, collect pooled heaps' remote frees. */
     void maintain() {
-        List<Heap> abandoned;
-        synchronized (heapLock) {
-            if (closed) {
-                return;
-            }
-            abandoned = reclaimEndedLocked();
+        if (!reclaimEnded()) {
+            return;
         }
-        tidyAbandoned(abandoned);
         for (Heap p : pooledHeaps) {
             if (p.hasQueued() && p.lock.tryLock()) {
                 try {
@@ -479,21 +474,23 @@ public final class HakmemAllocator implements Allocator {
         } else {
             Thread t = owner.thread;
             if (t != null && !t.isAlive()) { // the owner ended: nobody would ever collect this free
-                maintainAfterThreadEnd();
+                reclaimEnded();
                 collectAbandoned(owner);
             }
         }
     }
 
-    private void maintainAfterThreadEnd() {
+    /** Abandons the heaps of ended threads and tidies them; false (doing nothing) once closed. */
+    private boolean reclaimEnded() {
         List<Heap> abandoned;
         synchronized (heapLock) {
             if (closed) {
-                return;
+                return false;
             }
             abandoned = reclaimEndedLocked();
         }
         tidyAbandoned(abandoned);
+        return true;
     }
 
     /**
