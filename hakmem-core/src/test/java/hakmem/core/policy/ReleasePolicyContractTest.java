@@ -110,6 +110,40 @@ abstract class ReleasePolicyContractTest {
         assertConsistent(s);
     }
 
+    /**
+     * Medium blocks (whole-superslab slabs) and large blocks (cached mappings): the policy's decisions on them never
+     * touch a live block (the shadow OS box), what it keeps or releases follows its kind, and what survives is intact.
+     */
+    @Test
+    void decisionsOnMediumAndLargeMemoryNeverTouchALiveBlock() {
+        SplittableRandom rng = new SplittableRandom(11);
+        BlockTable t = new BlockTable(allocator, live, 96);
+        for (int i = 0; i < t.slots(); i++) {
+            t.malloc(i, i % 3 == 0 ? (1L << 20) + 1 + rng.nextInt(3 << 20) : 32769 + rng.nextInt((1 << 20) - 32768));
+        }
+        for (int i = 0; i < t.slots(); i++) {
+            if (i % 8 != 0) {
+                t.free(i);
+            }
+        }
+        if (releasesMemory()) {
+            awaitStats(s -> s.counter("bytes_decommitted") > 0 || s.counter("superslabs_retired") > 0
+                    || s.counter("large_decommits") > 0, "the policy to release medium or large memory");
+        } else {
+            assertThat(allocator.stats().count("large_cached_bytes").current()).as("freed large mappings kept for reuse")
+                    .isPositive();
+        }
+        t.verifyAll();
+        for (int i = 0; i < t.slots(); i++) { // reuse what was kept, decommitted or unmapped
+            if (i % 8 != 0) {
+                t.malloc(i, i % 3 == 0 ? (1L << 20) + 1 + rng.nextInt(3 << 20) : 32769 + rng.nextInt((1 << 20) - 32768));
+            }
+        }
+        t.verifyAll();
+        t.freeAll();
+        assertConsistent(allocator.stats());
+    }
+
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {0x9E3779B97F4A7C15L, 7})
     void heavyChurnAcrossSizesNeverTouchesALiveBlock(long seed) {
