@@ -177,7 +177,7 @@ final class Audit {
     private void checkHeap(Heap h, Map<Slab, String> place) {
         for (int c = 0; c < h.current.length; c++) {
             Slab s = h.current[c];
-            if (s != HakmemAllocator.NO_SLAB) {
+            if (s != Slab.NO_SLAB) {
                 claim(place, s, "a heap's current C" + c);
                 if (s.owner != h || s.sizeClass != c || s.inPool) {
                     fail(name(s) + " is a heap's current C" + c + " but owner matches=" + (s.owner == h) + " inPool=" + s.inPool);

@@ -30,7 +30,8 @@ final class ClassPool {
     private final int sizeClass;
     private final OsLayer os;
     private final Stats stats;
-    private final HakmemAllocator allocator;
+    private /** The allocator the slab belongs to: an identity, compared, never called. */
+    final Object allocator;
     /** The allocator's memory scope: prewarm touches pages through it, so a racing close cannot fault us. */
     private final Arena scope;
     private final ArrayDeque<Slab> committedEmpty = new ArrayDeque<>();
@@ -38,7 +39,7 @@ final class ClassPool {
     private final List<SuperSlab> superSlabs = new ArrayList<>();
     private long committedSlabs;
 
-    ClassPool(HakmemAllocator allocator, SizeClass info, OsLayer os, Stats stats, Arena scope) {
+    ClassPool(Object allocator, SizeClass info, OsLayer os, Stats stats, Arena scope) {
         this.allocator = allocator;
         this.scope = scope;
         this.info = info;

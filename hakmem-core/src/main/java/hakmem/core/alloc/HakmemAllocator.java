@@ -3,9 +3,6 @@ package hakmem.core.alloc;
 import hakmem.api.Allocator;
 import hakmem.api.AllocatorStats;
 import hakmem.api.OptionValue;
-import hakmem.api.spi.Advice;
-import hakmem.api.spi.EmptySlab;
-import hakmem.api.spi.ReleaseHandle;
 import hakmem.api.spi.ReleasePolicy;
 import hakmem.api.spi.SizeClass;
 import hakmem.api.spi.StatsSink;
@@ -17,8 +14,6 @@ import java.lang.foreign.MemorySegment;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The SuperSlab allocator.
@@ -34,17 +29,12 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class HakmemAllocator implements Allocator {
 
-    static final Slab NO_SLAB = Slab.sentinel();
     private static final Heap UNBOUND = new Heap(null);
-    private static final System.Logger LOG = System.getLogger("hakmem");
     private static final long MAX_ALIGNMENT = 1L << 20;
     /** The longest tick interval a policy may ask for: one day (a longer one is a bug, e.g. an overflow). */
-    public static final long MAX_TICK_MILLIS = TimeUnit.DAYS.toMillis(1);
-    /** The most superslabs a policy may prewarm per class. */
-    static final int MAX_PREWARM = 1024;
+    public static final long MAX_TICK_MILLIS = PolicyDriver.MAX_TICK_MILLIS;
 
     private final String policyId;
-    private final ReleasePolicy policy;
     private final OsLayer os;
     private final Stats stats;
     private final StatsSink sink;
@@ -52,7 +42,6 @@ public final class HakmemAllocator implements Allocator {
     private final List<OptionValue> optionRows;
     private final ClassPool[] pools;
     private final List<SizeClass> classes;
-    private final Handle handle = new Handle();
     private final ThreadLocal<Heap> boundHeap = ThreadLocal.withInitial(() -> UNBOUND);
     /*
      * The primary thread: the first thread to bind a heap while no live thread holds this role. Its lookup skips the
@@ -75,14 +64,12 @@ public final class HakmemAllocator implements Allocator {
      */
     private final Arena scope = Arena.ofShared();
     private final LargeBlocks large;
-    private final java.util.concurrent.atomic.AtomicBoolean raceLogged = new java.util.concurrent.atomic.AtomicBoolean();
-    private final Thread ticker;
+    private final PolicyDriver driver;
     private final Thread exitHook;
 
     public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
                            boolean osStats, List<OptionValue> optionRows) {
         this.policyId = policyId;
-        this.policy = policy;
         this.os = os;
         this.stats = stats;
         this.sink = sink;
@@ -94,31 +81,18 @@ public final class HakmemAllocator implements Allocator {
             pools[c] = new ClassPool(this, classes.get(c), os, stats, scope);
         }
         this.maxPooled = Math.max(2, Runtime.getRuntime().availableProcessors());
-        long tick;
         this.large = new LargeBlocks(this, os, stats);
+        this.driver = new PolicyDriver(policyId, policy, this, pools, classes, large, os, stats);
+        long tick;
         try {
-            for (SizeClass sc : classes) {
-                int n = policy.prewarmSuperSlabs(sc);
-                if (n < 0 || n > MAX_PREWARM) {
-                    throw new IllegalArgumentException("policy " + policyId + " asked to prewarm " + n + " superslabs of "
-                            + sc.name() + " (0.." + MAX_PREWARM + " allowed)");
-                }
-                pools[sc.index()].prewarm(n);
-            }
-            policy.onOpen(handle);
-            tick = policy.tickIntervalMillis();
-            if (tick < 0 || tick > MAX_TICK_MILLIS) {
-                throw new IllegalArgumentException("policy " + policyId + " returned a tick interval of " + tick
-                        + " ms (0.." + MAX_TICK_MILLIS + " allowed)");
-            }
+            tick = driver.open();
         } catch (RuntimeException | Error e) {
             closed = true;
             releaseAll();
             throw e;
         }
-        this.ticker = tick > 0 ? Thread.ofPlatform().daemon().name("hakmem-ticker-" + policyId).unstarted(() -> tickLoop(tick)) : null;
-        if (ticker != null) {
-            ticker.start();
+        if (tick > 0) {
+            driver.startTicker(tick, this::maintain);
         }
         this.exitHook = osStats ? new Thread(() -> {
             if (!closed) {
@@ -280,7 +254,7 @@ public final class HakmemAllocator implements Allocator {
         }
         synchronized (heapLock) {
             checkOpen();
-            Heap h = new Heap(this);
+            Heap h = new Heap(driver);
             h.pooled = true;
             addPooledLocked(h);
             stats.increment(Stat.HEAPS);
@@ -329,7 +303,7 @@ public final class HakmemAllocator implements Allocator {
                 abandoned.remove(h);
                 stats.increment(Stat.HEAPS_ADOPTED);
             } else {
-                h = new Heap(this);
+                h = new Heap(driver);
                 h.thread = t;
                 stats.increment(Stat.HEAPS);
             }
@@ -438,16 +412,12 @@ public final class HakmemAllocator implements Allocator {
         if (found.large) {
             long cached;
             try {
-                cached = large.free(found, address, "free", largeCacheBound());
+                cached = large.free(found, address, "free", driver.largeCacheBound());
             } catch (OsLayer.ClosedException e) {
                 throw closedException();
             }
             if (cached > 0) {
-                try {
-                    policy.onLargeCached(cached, handle);
-                } catch (RuntimeException e) {
-                    policyFailed("onLargeCached", e);
-                }
+                driver.largeCached(cached);
             }
             return;
         }
@@ -466,7 +436,7 @@ public final class HakmemAllocator implements Allocator {
         if (pushed == Slab.PUSHED_FIRST) {
             owner.enqueue(found);
         } else if (pushed == Slab.CARRIED) {
-            racedDoubleFrees(1); // the stale node of that earlier race now carries this (valid) free
+            driver.racedDoubleFrees(1); // the stale node of that earlier race now carries this (valid) free
         }
         stats.increment(Stat.REMOTE_FREES);
         if (owner.abandoned) {
@@ -533,61 +503,6 @@ public final class HakmemAllocator implements Allocator {
         }
         stats.increment(Stat.INVALID_FREES);
         return new IllegalArgumentException("free: 0x" + Long.toHexString(address) + " is not a live block");
-    }
-
-    /** A slab became empty on its owner's free: back to its pool, then the policy decides (no lock held). */
-    void releaseEmpty(Slab s) {
-        long now = System.nanoTime();
-        boolean superEmpty = pools[s.sizeClass].release(s, now);
-        try {
-            policy.onSlabEmpty(new EmptySlab(classes.get(s.sizeClass), s.start, s.length, now, true), superEmpty, handle);
-        } catch (RuntimeException e) {
-            policyFailed("onSlabEmpty", e);
-        }
-    }
-
-    /** The policy's bound on cached large mappings now (a slow path: the free of a large block). */
-    private long largeCacheBound() {
-        try {
-            return Math.max(0, policy.largeCacheBytes(large.liveBytes()));
-        } catch (RuntimeException e) {
-            policyFailed("largeCacheBytes", e);
-            return ReleasePolicy.DEFAULT_LARGE_CACHE_BYTES;
-        }
-    }
-
-    private void policyFailed(String what, RuntimeException e) {
-        stats.increment(Stat.POLICY_ERRORS);
-        LOG.log(System.Logger.Level.WARNING, "hakmem: policy " + policyId + " threw from " + what + "; ignored", e);
-    }
-
-    /** The owner found remote-freed blocks its own free had already taken back: a racing double free. */
-    void racedDoubleFrees(int n) {
-        stats.add(Stat.DOUBLE_FREES, n);
-        if (raceLogged.compareAndSet(false, true)) {
-            LOG.log(System.Logger.Level.WARNING, "hakmem: " + n + " block(s) were freed twice at the same time by two threads "
-                + "(the owner's free won; the other free was dropped); further ones are only counted in double_frees");
-        }
-    }
-
-    ClassPool pool(int c) {
-        return pools[c];
-    }
-
-    private void tickLoop(long millis) {
-        long period = TimeUnit.MILLISECONDS.toNanos(millis); // <= one day: no overflow
-        while (!closed) {
-            LockSupport.parkNanos(this, period);
-            if (closed || Thread.interrupted()) {
-                return;
-            }
-            try {
-                maintain();
-                policy.onTick(handle);
-            } catch (RuntimeException e) {
-                policyFailed("onTick", e);
-            }
-        }
     }
 
     // ------------------------------------------------------------------ the rest of the API
@@ -742,15 +657,7 @@ public final class HakmemAllocator implements Allocator {
             }
             closed = true;
         }
-        if (ticker != null) {
-            ticker.interrupt();
-            LockSupport.unpark(ticker);
-            try {
-                ticker.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        driver.stop();
         releaseAll();
         if (exitHook != null) {
             try {
@@ -831,106 +738,5 @@ public final class HakmemAllocator implements Allocator {
     @Override
     public String toString() {
         return "HakmemAllocator[policy=" + policyId + (closed ? ", closed" : "") + "]";
-    }
-
-    // ------------------------------------------------------------------ the policy's handle
-
-    private final class Handle implements ReleaseHandle {
-
-        private ClassPool poolOf(SizeClass c) {
-            if (c == null || c.index() < 0 || c.index() >= pools.length || !classes.get(c.index()).equals(c)) {
-                throw new IllegalArgumentException("not a size class of this allocator: " + c);
-            }
-            return pools[c.index()];
-        }
-
-        @Override
-        public List<SizeClass> sizeClasses() {
-            return classes;
-        }
-
-        @Override
-        public long emptyCommittedBytes(SizeClass sizeClass) {
-            return poolOf(sizeClass).emptyCommittedBytes();
-        }
-
-        @Override
-        public long committedBytes(SizeClass sizeClass) {
-            return poolOf(sizeClass).committedBytes();
-        }
-
-        @Override
-        public List<EmptySlab> emptySlabs(SizeClass sizeClass) {
-            return poolOf(sizeClass).emptySlabs();
-        }
-
-        @Override
-        public long decommitEmpty(SizeClass sizeClass, long keepBytes, long minIdleNanos, Advice advice) {
-            ClassPool p = poolOf(sizeClass);
-            if (closed) {
-                return 0;
-            }
-            return p.decommitEmpty(Math.max(0, keepBytes), minIdleNanos, advice, System.nanoTime());
-        }
-
-        @Override
-        public boolean decommit(EmptySlab slab, Advice advice) {
-            ClassPool p = poolOf(slab.sizeClass());
-            Slab s = PageMap.get(slab.address());
-            if (closed || s == null || s.allocator != HakmemAllocator.this || s.large || s.start != slab.address() || s.sizeClass != slab.sizeClass().index()) {
-                return false;
-            }
-            return p.decommit(s, advice);
-        }
-
-        @Override
-        public int retireEmptySuperSlabs(SizeClass sizeClass, int keep, long minIdleNanos) {
-            ClassPool p = poolOf(sizeClass);
-            if (closed) {
-                return 0;
-            }
-            return p.retireEmpty(keep, minIdleNanos, System.nanoTime());
-        }
-
-        @Override
-        public boolean decommitEnabled() {
-            return os.decommitEnabled();
-        }
-
-        @Override
-        public void count(String counter, long delta) {
-            stats.addExtra(counter, delta);
-        }
-
-        @Override
-        public long nanoTime() {
-            return System.nanoTime();
-        }
-
-        @Override
-        public long cachedLargeBytes() {
-            return large.cachedBytes();
-        }
-
-        @Override
-        public long cachedLargeCommittedBytes() {
-            return large.cachedCommittedBytes();
-        }
-
-        @Override
-        public long decommitCachedLarge(long keepBytes, long minIdleNanos, Advice advice) {
-            if (closed || advice == null) {
-                return 0;
-            }
-            return large.decommitCached(Math.max(0, keepBytes), minIdleNanos, advice, System.nanoTime());
-        }
-
-        @Override
-        public long unmapCachedLarge(long keepBytes, long minIdleNanos) {
-            if (closed) {
-                return 0;
-            }
-            return large.unmapCached(Math.max(0, keepBytes), minIdleNanos, System.nanoTime());
-        }
     }
 }

@@ -29,7 +29,8 @@ final class Heap {
         }
     }
 
-    final HakmemAllocator allocator;
+    /** Where the heap gets slabs and reports the events of its slow paths (null for the sentinels). */
+    private final PolicyDriver driver;
     /** The bound platform thread; null while pooled. Written only by the binding thread under the allocator's lock. */
     Thread thread;
     volatile boolean pooled;
@@ -48,12 +49,12 @@ final class Heap {
     @SuppressWarnings("unused") // accessed through QUEUE
     private volatile Slab queue;
 
-    Heap(HakmemAllocator allocator) {
-        this.allocator = allocator;
+    Heap(PolicyDriver driver) {
+        this.driver = driver;
         this.current = new Slab[SizeClasses.COUNT];
         this.partial = new Slab[SizeClasses.COUNT];
         this.partialTail = new Slab[SizeClasses.COUNT];
-        java.util.Arrays.fill(current, HakmemAllocator.NO_SLAB);
+        java.util.Arrays.fill(current, Slab.NO_SLAB);
     }
 
     /** Allocates a block of class {@code c} (the slow path of malloc). */
@@ -101,9 +102,9 @@ final class Heap {
         if (p != null) {
             unlinkPartial(p);
         } else {
-            p = allocator.pool(c).acquire(this); // may throw: nothing has changed yet
+            p = driver.pool(c).acquire(this); // may throw: nothing has changed yet
         }
-        if (s != HakmemAllocator.NO_SLAB) {
+        if (s != Slab.NO_SLAB) {
             s.listed = false; // full: it rejoins the partial list when one of its blocks is freed
         }
         p.listed = true;
@@ -125,15 +126,15 @@ final class Heap {
             int c = s.sizeClass;
             if (current[c] != s) {
                 unlinkPartial(s);
-                allocator.releaseEmpty(s);
+                driver.slabEmpty(s);
             } else if (partial[c] != null) {
                 Slab next = partial[c];
                 unlinkPartial(next);
                 current[c] = next;
-                allocator.releaseEmpty(s);
+                driver.slabEmpty(s);
             } else if (abandoned) {
-                current[c] = HakmemAllocator.NO_SLAB;
-                allocator.releaseEmpty(s);
+                current[c] = Slab.NO_SLAB;
+                driver.slabEmpty(s);
             }
         }
     }
@@ -142,7 +143,7 @@ final class Heap {
     void releaseEmptyCurrent() {
         for (int c = 0; c < current.length; c++) {
             Slab s = current[c];
-            if (s != HakmemAllocator.NO_SLAB && s.used == 0 && !s.hasRemote()) {
+            if (s != Slab.NO_SLAB && s.used == 0 && !s.hasRemote()) {
                 afterFree(s);
             }
         }
@@ -229,7 +230,7 @@ final class Heap {
         s.freeHead = head;
         s.used -= n;
         if (skipped > 0) {
-            allocator.racedDoubleFrees(skipped);
+            driver.racedDoubleFrees(skipped);
         }
         if (n > 0) {
             afterFree(s);
@@ -238,7 +239,7 @@ final class Heap {
 
     /** Forgets every slab (close). */
     void reset() {
-        java.util.Arrays.fill(current, HakmemAllocator.NO_SLAB);
+        java.util.Arrays.fill(current, Slab.NO_SLAB);
         java.util.Arrays.fill(partial, null);
         java.util.Arrays.fill(partialTail, null);
         QUEUE.setVolatile(this, (Slab) null);

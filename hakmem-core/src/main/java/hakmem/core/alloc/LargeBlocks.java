@@ -37,7 +37,7 @@ final class LargeBlocks {
     /** Dedicated mappings are aligned to a page-map unit, so no unit is shared with another slab. */
     static final long ALIGN = SizeClasses.SLAB_BYTES;
 
-    private final HakmemAllocator owner;
+    private final Object owner; // identity of the owning allocator
     private final OsLayer os;
     private final Stats stats;
     private final ConcurrentHashMap<Long, Slab> live = new ConcurrentHashMap<>();
@@ -58,7 +58,7 @@ final class LargeBlocks {
     private int next;
     private volatile boolean closed;
 
-    LargeBlocks(HakmemAllocator owner, OsLayer os, Stats stats) {
+    LargeBlocks(Object owner, OsLayer os, Stats stats) {
         this.owner = owner;
         this.os = os;
         this.stats = stats;

@@ -58,7 +58,8 @@ final class Slab {
     final int sizeClass;
     final boolean large;
     final SuperSlab superSlab;
-    final HakmemAllocator allocator;
+    /** The allocator the slab belongs to: an identity, compared, never called. */
+    final Object allocator;
     /** One entry more than {@link #capacity}: the extra one is never LIVE, so a tail offset fails the LIVE check. */
     final int[] meta;
     /**
@@ -96,7 +97,7 @@ final class Slab {
     boolean zeroed;
 
     /** A slab of a size class. */
-    Slab(HakmemAllocator allocator, long start, int sizeClass, SuperSlab superSlab) {
+    Slab(Object allocator, long start, int sizeClass, SuperSlab superSlab) {
         this.allocator = allocator;
         this.start = start;
         this.length = SizeClasses.slabBytes(sizeClass);
@@ -134,7 +135,7 @@ final class Slab {
     }
 
     /** A dedicated mapping for one large block. */
-    Slab(HakmemAllocator allocator, long start, long length) {
+    Slab(Object allocator, long start, long length) {
         this.allocator = allocator;
         this.start = start;
         this.length = length;
@@ -148,10 +149,8 @@ final class Slab {
         this.remoteNext = new short[1];
     }
 
-    /** The sentinel "no slab": never in the page map, never has a free block. */
-    static Slab sentinel() {
-        return new Slab(null, 0, 0);
-    }
+    /** The sentinel "no slab" (a heap's current slab before its first refill): never in the page map, never free. */
+    static final Slab NO_SLAB = new Slab(null, 0, 0);
 
     /** Block index of an offset that is a block start inside the slab, or -1. */
     int indexOf(long offset) {

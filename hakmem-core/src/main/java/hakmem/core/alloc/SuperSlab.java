@@ -11,7 +11,7 @@ final class SuperSlab {
     int inPool;
     long emptySince;
 
-    SuperSlab(HakmemAllocator allocator, long base, int sizeClass) {
+    SuperSlab(Object allocator, long base, int sizeClass) {
         this.base = base;
         this.sizeClass = sizeClass;
         long slabBytes = SizeClasses.slabBytes(sizeClass);
