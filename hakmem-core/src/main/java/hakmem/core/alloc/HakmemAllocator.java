@@ -77,6 +77,8 @@ public final class HakmemAllocator implements Allocator {
     private final LargeBlocks large;
     private final java.util.concurrent.atomic.AtomicBoolean raceLogged = new java.util.concurrent.atomic.AtomicBoolean();
     private final Thread ticker;
+    /** Held by the ticker for each tick, and by {@link #holdingTicker} (the audit), so that the two never overlap. */
+    private final Object tickLock = new Object();
     private final Thread exitHook;
 
     public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
@@ -547,11 +549,16 @@ public final class HakmemAllocator implements Allocator {
             if (closed || Thread.interrupted()) {
                 return;
             }
-            try {
-                maintain();
-                policy.onTick(handle);
-            } catch (RuntimeException e) {
-                policyFailed("onTick", e);
+            synchronized (tickLock) { // a test holding the ticker (audit) waits for this tick, and the next one for it
+                if (closed) {
+                    return;
+                }
+                try {
+                    maintain();
+                    policy.onTick(handle);
+                } catch (RuntimeException e) {
+                    policyFailed("onTick", e);
+                }
             }
         }
     }
@@ -786,15 +793,29 @@ public final class HakmemAllocator implements Allocator {
 
     /**
      * The invariant audit (see {@link Audit}): every broken invariant of this allocator's structures, empty when all
-     * hold. Valid only while no other thread is inside the allocator; for tests.
+     * hold. Valid only while no other thread is inside the allocator; it holds the ticker off by itself
+     * ({@link #holdingTicker}). For tests.
      */
     public List<String> audit() {
-        List<Heap> heaps;
-        synchronized (heapLock) {
-            heaps = new ArrayList<>(bound);
-            heaps.addAll(List.of(pooledHeaps));
+        return holdingTicker(() -> {
+            List<Heap> heaps;
+            synchronized (heapLock) {
+                heaps = new ArrayList<>(bound);
+                heaps.addAll(List.of(pooledHeaps));
+            }
+            return Audit.run(heaps, pools, large, stats, os);
+        });
+    }
+
+    /**
+     * Runs {@code body} while the ticker is held off: a tick in progress finishes first, the next one waits. The
+     * ticker is the allocator's own thread, so a test cannot otherwise keep it out of the allocator while it looks at
+     * the state between steps (the audit, stats against the OS box). For tests; the ticker only pauses.
+     */
+    public <T> T holdingTicker(java.util.function.Supplier<T> body) {
+        synchronized (tickLock) {
+            return body.get();
         }
-        return Audit.run(heaps, pools, large, stats, os);
     }
 
     @Override
