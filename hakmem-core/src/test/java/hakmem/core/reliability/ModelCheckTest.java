@@ -40,8 +40,8 @@ import net.jqwik.api.state.Transformer;
  * unchanged, no overlap, the contents of every live block, stats against the OS box, and the core's invariant
  * audit; before every free and realloc the block's full pattern is verified. jqwik shrinks a failing chain.
  *
- * <p>Tries per policy: {@code -Dhakmem.reliability.tries=N} (default 40; half of it for each of lean's eager and
- * delayed configurations); chain length
+ * <p>Tries per policy: {@code -Dhakmem.reliability.tries=N} (default 40; a quarter of it for each of lean's eager
+ * and delayed configurations); chain length
  * {@code -Dhakmem.reliability.steps=N} (default 60).
  */
 @AddLifecycleHook(value = ModelCheckTest.Knobs.class, propagateTo = PropagationMode.ALL_DESCENDANTS)
@@ -423,10 +423,10 @@ class ModelCheckTest {
     static final class Knobs implements AroundPropertyHook, SkipExecutionHook {
         @Override
         public PropertyExecutionResult aroundProperty(PropertyLifecycleContext context, PropertyExecutor property) {
-            // lean's eager and delayed configurations are extra runs of one policy: half the tries each
+            // lean's eager and delayed configurations are extra runs of one policy: a quarter of the tries each
             boolean extra = context.targetMethod().getName().startsWith("lean")
                     && !context.targetMethod().getName().equals("lean");
-            context.attributes().setTries(extra ? Math.max(1, TRIES / 2) : TRIES);
+            context.attributes().setTries(extra ? Math.max(1, TRIES / 4) : TRIES);
             return property.execute();
         }
 
