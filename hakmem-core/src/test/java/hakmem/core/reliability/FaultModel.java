@@ -36,6 +36,8 @@ final class FaultModel {
     long audits;
     long auditNanos;
     long verifyNanos;
+    /** The message of the last OutOfMemoryError {@link #guard} accepted. */
+    String lastOom;
     private long madviseAtDisable = -1;
     private long opensSeen;
 
@@ -83,6 +85,7 @@ final class FaultModel {
             }
             ca.verifyAll();
             oomsChecked++;
+            lastOom = e.getMessage();
             return true;
         }
     }
