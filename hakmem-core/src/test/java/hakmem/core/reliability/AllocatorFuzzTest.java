@@ -51,6 +51,12 @@ class AllocatorFuzzTest {
     }
 
     private static final int MAX_STEPS = 200;
+    /**
+     * {@link FaultModel#check} (contents, stats against the box, the audit) after every this many steps
+     * ({@code -Dhakmem.reliability.fuzz.check.every}, default 1: after every step, as in CI); the other steps get
+     * the model check's step checks. A long fuzzing session may trade checks for executions with a larger value.
+     */
+    private static final int CHECK_EVERY = Math.max(1, Reliability.knob("fuzz.check.every", 1));
     /** Live bytes an input may hold before its oldest blocks are freed (keeps executions fast). */
     private static final long LIVE_CAP = 24 * MiB;
     private static final Map<String, Harness> HARNESSES = new LinkedHashMap<>();
@@ -179,7 +185,11 @@ class AllocatorFuzzTest {
                 long t1 = System.nanoTime();
                 long auditsBefore = faults.audits;
                 long auditNanosBefore = faults.auditNanos;
-                faults.check("after " + k + " (step " + steps + ")");
+                if (steps % CHECK_EVERY == 0) {
+                    faults.check("after " + k + " (step " + steps + ")");
+                } else {
+                    ca.checkStep("after " + k + " (step " + steps + ")");
+                }
                 checkAccounting(k);
                 audits += faults.audits - auditsBefore;
                 auditNanos += faults.auditNanos - auditNanosBefore;
