@@ -29,7 +29,7 @@ import java.util.Map;
  *   <li>{@code hakmem.reliability.threads.phases}, {@code .threads.ops}, {@code .threads.seed}: barriers per
  *       configuration (default 10), operations per thread between barriers (default 250) and the seed of
  *       {@link ThreadsUnderFaultsTest}</li>
- *   <li>{@code hakmem.reliability.ticker.audit.rounds}: rounds of {@link AuditUnderTickerTest} (default 12)</li>
+ *   <li>{@code hakmem.reliability.ticker.audit.rounds}: rounds of {@link AuditUnderTickerTest} (default 40)</li>
  * </ul>
  */
 final class Reliability {
