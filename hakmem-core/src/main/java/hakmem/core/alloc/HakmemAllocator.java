@@ -724,15 +724,27 @@ public final class HakmemAllocator implements Allocator {
 
     /**
      * The invariant audit (see {@link Audit}): every broken invariant of this allocator's structures, empty when all
-     * hold. Valid only while no other thread is inside the allocator; for tests.
+     * hold. Valid only while no other thread is inside the allocator; it holds the ticker off by itself
+     * ({@link #holdingTicker}). For tests.
      */
     public List<String> audit() {
-        List<Heap> heaps;
-        synchronized (heapLock) {
-            heaps = new ArrayList<>(bound);
-            heaps.addAll(List.of(pooledHeaps));
-        }
-        return Audit.run(heaps, pools, large, stats, os);
+        return holdingTicker(() -> {
+            List<Heap> heaps;
+            synchronized (heapLock) {
+                heaps = new ArrayList<>(bound);
+                heaps.addAll(List.of(pooledHeaps));
+            }
+            return Audit.run(heaps, pools, large, stats, os);
+        });
+    }
+
+    /**
+     * Runs {@code body} while the ticker is held off: a tick in progress finishes first, the next one waits. The
+     * ticker is the allocator's own thread, so a test cannot otherwise keep it out of the allocator while it looks at
+     * the state between steps (the audit, stats against the OS box). For tests; the ticker only pauses.
+     */
+    public <T> T holdingTicker(java.util.function.Supplier<T> body) {
+        return driver.holdingTicker(body);
     }
 
     @Override

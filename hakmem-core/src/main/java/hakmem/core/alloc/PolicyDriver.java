@@ -41,6 +41,8 @@ final class PolicyDriver {
     private final AtomicBoolean raceLogged = new AtomicBoolean();
     private volatile boolean stopped;
     private Thread ticker;
+    /** Held by the ticker for each tick, and by {@link #holdingTicker} (the audit), so that the two never overlap. */
+    private final Object tickLock = new Object();
 
     /** @param owner the allocator, as the identity its slabs carry (never called) */
     PolicyDriver(String policyId, ReleasePolicy policy, Object owner, ClassPool[] pools, List<SizeClass> classes,
@@ -96,12 +98,24 @@ final class PolicyDriver {
             if (stopped || Thread.interrupted()) {
                 return;
             }
-            try {
-                housekeeping.run();
-                policy.onTick(handle);
-            } catch (RuntimeException e) {
-                policyFailed("onTick", e);
+            synchronized (tickLock) { // a test holding the ticker (audit) waits for this tick, and the next one for it
+                if (stopped) {
+                    return;
+                }
+                try {
+                    housekeeping.run();
+                    policy.onTick(handle);
+                } catch (RuntimeException e) {
+                    policyFailed("onTick", e);
+                }
             }
+        }
+    }
+
+    /** Runs {@code body} while no tick runs: a tick in progress finishes first, the next one waits (lock order: tickLock, then registry and pool locks). */
+    <T> T holdingTicker(java.util.function.Supplier<T> body) {
+        synchronized (tickLock) {
+            return body.get();
         }
     }
 

@@ -26,7 +26,9 @@ import org.junit.jupiter.api.BeforeAll;
  * its documented exception naming the value, bump the right counter, and leave the allocator usable (a probe
  * malloc/free follows each one). The allocator runs over an {@link AuditingOsBox}, so any munmap/madvise/mincore
  * outside the allocator's own mappings, or madvise over a live block, fails the run, and an OutOfMemoryError is
- * accepted only when the OS (the box) really refused an mmap.
+ * accepted only when the OS (the box) really refused an mmap. Inputs also arm faults while the stream goes on
+ * ({@code MMAP_FAULT}, {@code MADVISE_FAULT}, {@code HEAL}); after every step {@link FaultModel#check} verifies the
+ * contents of every live block, stats against the box and the core's invariant audit.
  *
  * <p>CI replays the regression corpus in {@code src/test/resources/hakmem/core/reliability/AllocatorFuzzTestInputs/
  * operations/}. Fuzz for real with {@code JAZZER_FUZZ=1} (see docs/reliability.md).
@@ -37,10 +39,24 @@ class AllocatorFuzzTest {
     enum Kind {
         MALLOC, CALLOC, REALLOC, REALLOC_NULL, FREE, FREE_SEGMENT, ALLOCATE, VERIFY, CLOSE,
         BAD_FOREIGN, BAD_INTERIOR, BAD_DOUBLE_FREE, BAD_SIZE, BAD_CALLOC, BAD_ALIGNMENT, BAD_HEAP_SEGMENT,
-        HUGE_SIZE
+        HUGE_SIZE,
+        /** Arms ENOMEM on a random upcoming mmap (after 0..15 more, 1..3 of them or an outage until healed). */
+        MMAP_FAULT,
+        /** Arms a madvise error (EINVAL / EAGAIN / ENOMEM) after 0..5 more calls: it disables decommit. */
+        MADVISE_FAULT,
+        /** Heals every armed fault. */
+        HEAL,
+        /** Up to 2.5 MiB of one size, then all but 0..2 freed: slabs and superslabs empty, so lean decommits. */
+        BURST
     }
 
     private static final int MAX_STEPS = 200;
+    /**
+     * {@link FaultModel#check} (contents, stats against the box, the audit) after every this many steps
+     * ({@code -Dhakmem.reliability.fuzz.check.every}, default 1: after every step, as in CI); the other steps get
+     * the model check's step checks. A long fuzzing session may trade checks for executions with a larger value.
+     */
+    private static final int CHECK_EVERY = Math.max(1, Reliability.knob("fuzz.check.every", 1));
     /** Live bytes an input may hold before its oldest blocks are freed (keeps executions fast). */
     private static final long LIVE_CAP = 24 * MiB;
     private static final Map<String, Harness> HARNESSES = new LinkedHashMap<>();
@@ -50,6 +66,10 @@ class AllocatorFuzzTest {
     private static long executions;
     private static long operations;
     private static long ooms;
+    private static long faultsArmed;
+    private static long audits;
+    private static long auditNanos;
+    private static long decommitDisabledReopens;
     private static long runNanos;
     private static long checkNanos;
 
@@ -91,7 +111,11 @@ class AllocatorFuzzTest {
     @AfterAll
     static void closeAndReport() {
         Map<String, String> memory = new LinkedHashMap<>();
+        long mmapFaults = 0;
+        long madviseFaults = 0;
         for (Map.Entry<String, Harness> e : HARNESSES.entrySet()) {
+            mmapFaults += e.getValue().box.injected(Op.MMAP);
+            madviseFaults += e.getValue().box.injected(Op.MADVISE);
             var s = e.getValue().ca.allocator().stats();
             memory.put(e.getKey(), "mapped_bytes=" + s.count("mapped_bytes").current() + "/peak "
                     + s.count("mapped_bytes").peak() + ",superslabs=" + s.count("superslabs").current()
@@ -103,6 +127,12 @@ class AllocatorFuzzTest {
         f.put("executions", executions);
         f.put("operations", operations);
         f.put("ooms_from_refused_mmap", ooms);
+        f.put("faults_armed", faultsArmed);
+        f.put("mmap_faults_injected", mmapFaults);
+        f.put("madvise_faults_injected", madviseFaults);
+        f.put("audits", audits);
+        f.put("millis_in_audits", auditNanos / 1_000_000);
+        f.put("reopens_after_decommit_disabled", decommitDisabledReopens);
         f.put("millis_in_inputs", runNanos / 1_000_000);
         f.put("millis_in_step_checks", checkNanos / 1_000_000);
         f.put("memory_at_end", memory);
@@ -134,15 +164,18 @@ class AllocatorFuzzTest {
     static final class Harness {
         final AuditingOsBox box = new AuditingOsBox();
         final CheckedAllocator ca;
+        final FaultModel faults;
         /** Addresses freed and not live again: {address, generation of its mapping when freed}. */
         final Deque<long[]> freed = new ArrayDeque<>();
 
         Harness(String policy) {
             ca = new CheckedAllocator(policy, Reliability.EAGER_DECOMMIT, box);
+            faults = new FaultModel(ca);
         }
 
         void run(ByteInput data) {
             freed.clear();
+            faults.heal();
             int steps = 0;
             while (data.remainingBytes() > 0 && steps++ < MAX_STEPS) {
                 Kind k = Kind.values()[data.consumeInt(0, Kind.values().length - 1)];
@@ -150,15 +183,31 @@ class AllocatorFuzzTest {
                 step(k, data);
                 NANOS.merge(k, System.nanoTime() - t0, Long::sum);
                 long t1 = System.nanoTime();
-                ca.checkStep("after " + k + " (step " + steps + ")");
+                long auditsBefore = faults.audits;
+                long auditNanosBefore = faults.auditNanos;
+                if (steps % CHECK_EVERY == 0) {
+                    faults.check("after " + k + " (step " + steps + ")");
+                } else {
+                    ca.checkStep("after " + k + " (step " + steps + ")");
+                }
                 checkAccounting(k);
+                audits += faults.audits - auditsBefore;
+                auditNanos += faults.auditNanos - auditNanosBefore;
                 checkNanos += System.nanoTime() - t1;
             }
+            faults.heal();
             for (Block b : ca.live.blocks()) {
                 ca.free(b, false);
             }
-            ca.checkStep("after freeing everything");
+            faults.check("after freeing everything");
             checkAccounting(null);
+            audits++;
+            if (ca.allocator().stats().counter("decommit_disabled") == 1) {
+                // a madvise fault disabled decommit for good: the next input starts with an allocator that decommits
+                freed.clear();
+                ca.closeAndReopen();
+                decommitDisabledReopens++;
+            }
         }
 
         private void checkAccounting(Kind k) {
@@ -191,7 +240,7 @@ class AllocatorFuzzTest {
                     Block b = pick(data);
                     if (b != null) {
                         long size = size(data);
-                        guardOom(size, () -> {
+                        guardOom(Math.max(size, 1), () -> { // realloc(p, 0) asks malloc for 1 byte
                             Block nb = ca.realloc(b, size);
                             if (nb.address() != b.address()) {
                                 noteFreed(b.address());
@@ -220,6 +269,7 @@ class AllocatorFuzzTest {
                 case CLOSE -> {
                     if (data.consumeInt(0, 31) == 0) { // rare: reopening costs an injector (and a prewarm)
                         freed.clear();
+                        faults.heal(); // a prewarming policy maps at open
                         ca.closeAndReopen();
                     }
                 }
@@ -300,6 +350,36 @@ class AllocatorFuzzTest {
                     expect(IllegalArgumentException.class, () -> a.free(heap), "free(heap segment)");
                     bump("heap segment");
                 }
+                case MMAP_FAULT -> {
+                    long skip = data.consumeLong(0, 15);
+                    long times = data.consumeInt(0, 7) == 0 ? Long.MAX_VALUE : data.consumeLong(1, 3);
+                    faults.armMmap(skip, times);
+                    faultsArmed++;
+                }
+                case MADVISE_FAULT -> {
+                    int[] errnos = {NativeOsBox.EINVAL, NativeOsBox.EAGAIN, NativeOsBox.ENOMEM};
+                    faults.armMadvise(data.consumeLong(0, 5), errnos[data.consumeInt(0, errnos.length - 1)]);
+                    faultsArmed++;
+                }
+                case HEAL -> faults.heal();
+                case BURST -> {
+                    long[] sizes = {64, 512, 1024, 4096, 16 * KiB, 30 * KiB};
+                    long sz = sizes[data.consumeInt(0, sizes.length - 1)];
+                    int n = (int) Math.max(4, Math.min(160, (5 * MiB / 2 + sz - 1) / sz));
+                    int keep = data.consumeInt(0, 2);
+                    List<Block> burst = new java.util.ArrayList<>();
+                    for (int i = 0; i < n; i++) {
+                        if (faults.guard("malloc(" + sz + ") in a burst", sz, () -> burst.add(ca.malloc(sz)))) {
+                            ooms++;
+                            break;
+                        }
+                        noteLive(burst.getLast());
+                    }
+                    for (int i = keep; i < burst.size(); i++) {
+                        ca.free(burst.get(i), false);
+                        noteFreed(burst.get(i).address());
+                    }
+                }
                 case HUGE_SIZE -> {
                     // valid but enormous: the OS may map it (untouched) or refuse (OutOfMemoryError naming size, errno)
                     long size = data.consumeLong(1L << 36, Allocator.MAX_SIZE);
@@ -316,11 +396,13 @@ class AllocatorFuzzTest {
             probe(what);
         }
 
-        /** After a bad call the allocator must still work. */
+        /** After a bad call the allocator must still work (an armed mmap fault may still refuse it memory). */
         private void probe(String after) {
-            Block b = ca.malloc(24);
-            ca.free(b, false);
-            noteFreed(b.address());
+            Block[] b = new Block[1];
+            if (!faults.guard("probe malloc(24) after " + after, 24, () -> b[0] = ca.malloc(24))) {
+                ca.free(b[0], false);
+                noteFreed(b[0].address());
+            }
         }
 
         /**
@@ -349,24 +431,28 @@ class AllocatorFuzzTest {
             probe(what);
         }
 
+        /**
+         * Runs an allocation of {@code size} bytes. An OutOfMemoryError must come from a refused mmap of this call,
+         * name the size and errno, and leave every live block as it was ({@link FaultModel#guard}); then the
+         * allocator must still work (a probe), unless a fault is still armed.
+         */
         private void guardOom(long size, Runnable r) {
             long refusedBefore = box.failures(Op.MMAP);
-            try {
-                r.run();
-            } catch (OutOfMemoryError e) {
-                if (box.failures(Op.MMAP) == refusedBefore) {
-                    throw new AssertionError("OutOfMemoryError although the OS refused no mmap: " + e, e);
-                }
-                String m = String.valueOf(e.getMessage());
-                if (!m.contains("ENOMEM") && !m.contains("12")) {
-                    throw new AssertionError("OutOfMemoryError does not name errno: " + m, e);
-                }
-                if (!m.contains(Long.toString(size))) {
-                    throw new AssertionError("OutOfMemoryError does not name the request size " + size + ": " + m, e);
-                }
-                ooms++;
-                probe("OutOfMemoryError");
+            if (!faults.guard("allocation of " + size + " bytes", size, r)) {
+                return;
             }
+            String m = String.valueOf(faults.lastOom);
+            if (box.failures(Op.MMAP) == refusedBefore) {
+                throw new AssertionError("OutOfMemoryError although the OS refused no mmap: " + m);
+            }
+            if (!m.contains("ENOMEM") && !m.contains("12")) {
+                throw new AssertionError("OutOfMemoryError does not name errno: " + m);
+            }
+            if (!m.contains(Long.toString(size))) {
+                throw new AssertionError("OutOfMemoryError does not name the request size " + size + ": " + m);
+            }
+            ooms++;
+            probe("OutOfMemoryError");
         }
 
         private void noteLive(Block b) {

@@ -51,6 +51,8 @@ final class AuditingOsBox implements OsBox {
     private long generation;
     private long mappedBytes;
     private volatile LiveBlocks liveBlocks;
+    /** Injected failures per calling thread and op, so a concurrent test can tell whose call the OS refused. */
+    private final ThreadLocal<long[]> threadInjected = ThreadLocal.withInitial(() -> new long[Op.values().length]);
 
     AuditingOsBox() {
         this(new NativeOsBox());
@@ -99,6 +101,17 @@ final class AuditingOsBox implements OsBox {
 
     synchronized long failures(Op op) {
         return tallies.get(op)[1] + tallies.get(op)[2];
+    }
+
+    /** Injected failures of {@code op} in calls made by the current thread (since the box was made). */
+    long injectedInThisThread(Op op) {
+        return threadInjected.get()[op.ordinal()];
+    }
+
+    /** True while a fault of {@code op} is armed and has calls left to fail. */
+    synchronized boolean armed(Op op) {
+        Fault f = faults.get(op);
+        return f != null && f.times > 0;
     }
 
     synchronized List<String> violations() {
@@ -235,6 +248,7 @@ final class AuditingOsBox implements OsBox {
             f.times--;
         }
         tallies.get(op)[1]++;
+        threadInjected.get()[op.ordinal()]++;
         return f.errno;
     }
 

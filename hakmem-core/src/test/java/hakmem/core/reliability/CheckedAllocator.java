@@ -46,7 +46,14 @@ final class CheckedAllocator implements AutoCloseable {
         return allocator;
     }
 
+    /** The box's tallies when the current allocator was opened: mmap calls, madvise calls, madvise failures. */
+    long[] boxAtOpen = new long[3];
+
     private void open() {
+        if (box != null) {
+            boxAtOpen = new long[] {box.calls(AuditingOsBox.Op.MMAP), box.calls(AuditingOsBox.Op.MADVISE),
+                box.failures(AuditingOsBox.Op.MADVISE)};
+        }
         allocator = box == null ? Reliability.open(policy, options) : Reliability.open(policy, options, box);
         opens++;
         stats.reset();
@@ -179,6 +186,31 @@ final class CheckedAllocator implements AutoCloseable {
         } else {
             Patterns.verifyEdges("block " + b, b.address(), b.size(), b.seed(), EDGE);
             bytesVerified += 2 * EDGE;
+        }
+    }
+
+    /** Blocks up to this size are verified whole by {@link #verifyAllSampled}; larger ones are sampled. */
+    static final long SAMPLE_ABOVE = 64 * Reliability.KiB;
+
+    /**
+     * Cheap enough for every step of a fault-injecting chain: every block up to 64 KiB (all small-class blocks, the
+     * ones decommit and retire could lose) whole; larger blocks (each its own mapping) on their first and last 4 KiB
+     * and, up to {@link #FULL_FILL_LIMIT} (above it only the edges are filled), 16 bytes of every page in between, so
+     * an unmapped or replaced page shows.
+     */
+    void verifyAllSampled(String where) {
+        for (Block b : live.blocks()) {
+            if (b.size() <= SAMPLE_ABOVE) {
+                Patterns.verify(where + ": block " + b, b.address(), b.size(), b.seed());
+                bytesVerified += b.size();
+            } else {
+                Patterns.verifyEdges(where + ": block " + b, b.address(), b.size(), b.seed(), EDGE);
+                // above FULL_FILL_LIMIT only the edges hold the pattern
+                for (long off = EDGE; b.size() <= FULL_FILL_LIMIT && off + 16 <= b.size() - EDGE; off += 4096) {
+                    Patterns.verifyRange(where + ": block " + b, b.address(), off, off + 16, b.seed());
+                }
+                bytesVerified += 2 * EDGE + (b.size() / 4096) * 16;
+            }
         }
     }
 

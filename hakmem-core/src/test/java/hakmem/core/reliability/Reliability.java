@@ -26,6 +26,10 @@ import java.util.Map;
  *   <li>{@code hakmem.reliability.steps}: maximum operations per chain (default 60)</li>
  *   <li>{@code hakmem.reliability.stress.seconds}: time budget of each concurrency stress test (default 3)</li>
  *   <li>{@code hakmem.reliability.soak.seconds}: in-process soak length per policy (default 12)</li>
+ *   <li>{@code hakmem.reliability.threads.phases}, {@code .threads.ops}, {@code .threads.seed}: barriers per
+ *       configuration (default 10), operations per thread between barriers (default 250) and the seed of
+ *       {@link ThreadsUnderFaultsTest}</li>
+ *   <li>{@code hakmem.reliability.ticker.audit.rounds}: rounds of {@link AuditUnderTickerTest} (default 40)</li>
  * </ul>
  */
 final class Reliability {
