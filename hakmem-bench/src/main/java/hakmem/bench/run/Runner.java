@@ -211,6 +211,15 @@ public final class Runner {
         out.put("gcCount", end.gcCount() - start.gcCount());
         out.put("gcMillis", end.gcMillis() - start.gcMillis());
         out.put("rssEndBytes", end.rss());
+        // the JVM's own footprint before the workload allocated anything: what peak RSS is read against for peers
+        out.put("rssBaselineBytes", find(marks, "open").rss());
+        if (o.livePeakBytes() >= 0) {
+            out.put("liveEndBytes", o.liveEndBytes());
+            out.put("livePeakBytes", o.livePeakBytes());
+        } else {
+            out.putNull("liveEndBytes");
+            out.putNull("livePeakBytes");
+        }
         if (hakmem) {
             long peak = -1;
             for (Mark m : marks) {
