@@ -17,7 +17,7 @@ public final class CsvReporter implements Reporter {
     public static final List<String> RUN_COLUMNS = List.of("workload", "subject", "kind", "run", "ok", "ops_per_sec",
             "timed_ops", "seconds", "peak_rss_bytes", "alloc_peak_resident_bytes", "alloc_end_resident_bytes",
             "alloc_after_free_resident_bytes", "syscalls_per_op", "resident_drift", "rss_baseline_bytes", "live_end_bytes",
-            "live_peak_bytes", "mib_seconds_held",
+            "live_peak_bytes", "alloc_peak_mapped_bytes", "mib_seconds_held",
             "time_to_release_ms", "recommit_bytes", "released_bytes", "returned_bytes", "syscalls_per_mib_released", "checks",
             "gc_count", "error");
     /** Columns of summary.csv, one row per workload and subject. */
@@ -25,7 +25,8 @@ public final class CsvReporter implements Reporter {
             "ops_per_sec_median", "ops_per_sec_min", "ops_per_sec_max", "ops_per_sec_cv", "ops_ratio",
             "peak_rss_bytes_median", "alloc_peak_resident_bytes_max", "alloc_end_resident_bytes_median",
             "syscalls_per_op_max", "resident_drift_median", "live_peak_bytes_median", "live_end_bytes_median",
-            "peak_over_live", "peak_over_live_measure", "mib_seconds_held_median", "time_to_release_ms_max",
+            "peak_over_live", "peak_over_live_measure", "alloc_peak_mapped_bytes_max", "mapped_over_live",
+            "mib_seconds_held_median", "time_to_release_ms_max",
             "recommit_bytes_median", "released_bytes_median", "returned_bytes_median", "syscalls_per_mib_released_max",
             "verdict");
 
@@ -53,7 +54,7 @@ public final class CsvReporter implements Reporter {
                     String.valueOf(r.ok()), d(r.opsPerSec()), r.ok() ? String.valueOf(r.timedOps()) : "", d(r.seconds()),
                     d(r.peakRssBytes()), d(r.allocPeakResidentBytes()), d(r.allocEndResidentBytes()),
                     d(r.allocAfterFreeResidentBytes()), d(r.syscallsPerOp()), d(r.residentDrift()), d(r.rssBaselineBytes()),
-                    d(r.liveEndBytes()), d(r.livePeakBytes()), d(f.mibSeconds()),
+                    d(r.liveEndBytes()), d(r.livePeakBytes()), d(r.allocPeakMappedBytes()), d(f.mibSeconds()),
                     d(f.timeToReleaseMs()), d(f.recommitBytes()), d(f.releasedBytes()), d(f.returnedBytes()), d(f.syscallsPerMibReleased()),
                     r.ok() ? String.valueOf(r.checks()) : "", r.ok() ? String.valueOf(r.gcCount()) : "",
                     cell(r.error() == null ? "" : r.error()));
@@ -72,7 +73,8 @@ public final class CsvReporter implements Reporter {
                     b == null ? "" : d(s.opsMedian() / b.opsMedian()), d(s.peakRssMedian()), d(s.allocPeakMax()),
                     d(s.allocEndMedian()), d(s.syscallsPerOpMax()), d(s.driftMedian()), d(s.livePeakMedian()),
                     d(s.liveEndMedian()), d(s.peakOverLive()),
-                    s.peakOverLiveMeasure() == null ? "" : cell(s.peakOverLiveMeasure()), d(s.mibSecondsMedian()),
+                    s.peakOverLiveMeasure() == null ? "" : cell(s.peakOverLiveMeasure()), d(s.allocMappedPeakMax()),
+                    d(s.mappedOverLive()), d(s.mibSecondsMedian()),
                     d(s.timeToReleaseMsMax()), d(s.recommitBytesMedian()), d(s.releasedBytesMedian()),
                     d(s.returnedBytesMedian()), d(s.syscallsPerMibReleasedMax()), v == null ? "" : v.kind().label()))).append('\n');
         }

@@ -73,7 +73,9 @@ public final class MarkdownReporter implements Reporter {
                 + "over its own mappings; max over runs), alloc end = resident at the end of the timed loop (median); "
                 + "syscalls/op = (mmap + munmap + madvise) in the timed loop / ops, worst run; live peak = the highest sum of the sizes "
                 + "of the blocks the workload held (mixed, medium, large, burst; median run), peak / live = alloc peak / live "
-                + "peak, the footprint as a multiple of what the program holds. Release figures (hakmem "
+                + "peak, the footprint as a multiple of what the program holds; mapped / live = the most address space the allocator "
+                + "had mapped at once / live peak (hakmem only): the loops write two bytes per block, so resident counts only "
+                + "the pages touched, and for blocks of many pages mapped is what a program that fills its blocks would hold. Release figures (hakmem "
                 + "only, over the timed window): MiB-s held = area under the allocator-resident curve (median run); time "
                 + "to release = from the burst's free until resident is within 2x of pre-burst (worst run and cycle; "
                 + "never = not before the idle ended); re-commit = bytes that left residency and came back within 1 s "
@@ -106,17 +108,17 @@ public final class MarkdownReporter implements Reporter {
         sb.append("Parameters: `").append(Json.line(c.params(w))).append("`");
         sb.append(b == null ? "; no baseline run" : "; ratios to `" + b.subject() + "`").append("\n\n");
         sb.append("| subject | ops/s (median) | min..max | CV | ratio | peak RSS | alloc peak | alloc end | syscalls/op | drift "
-                + "| live peak | peak / live | runs ok |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| live peak | peak / live | mapped / live | runs ok |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Summary s : ss) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s..%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s..%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |%n",
                     s.subject(), Format.ops(s.opsMedian()), Format.ops(s.opsMin()), Format.ops(s.opsMax()),
                     Double.isNaN(s.opsCv()) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", s.opsCv() * 100),
                     b == null ? "n/a" : Format.ratio(s.opsMedian() / b.opsMedian()), Format.bytes(s.peakRssMedian()),
                     Format.bytes(s.allocPeakMax()), Format.bytes(s.allocEndMedian()),
                     s.isPolicy() ? Format.sci(s.syscallsPerOpMax()) : "n/a",
                     s.isPolicy() && !w.equals("burst") ? Format.percent(s.driftMedian()) : "n/a",
-                    Format.bytes(s.livePeakMedian()), Format.peakOverLive(s), s.ok(), s.runs()));
+                    Format.bytes(s.livePeakMedian()), Format.peakOverLive(s), Format.ratio(s.mappedOverLive()), s.ok(), s.runs()));
         }
         if (ss.stream().anyMatch(s -> Summary.RSS_OVER_BASELINE.equals(s.peakOverLiveMeasure()))) {
             sb.append("\n").append(Format.PEAK_OVER_LIVE_RSS_NOTE).append(".\n");

@@ -22,6 +22,9 @@ import java.util.function.ToDoubleFunction;
  *                           the open mark (the JVM baseline) / {@code livePeakMedian}; NaN without live bytes
  * @param peakOverLiveMeasure what {@code peakOverLive} measures: {@link #ALLOCATOR_RESIDENT} or
  *                           {@link #RSS_OVER_BASELINE}; null when it is NaN
+ * @param allocMappedPeakMax the most address space the allocator had mapped at once (max over runs; NaN for peers)
+ * @param mappedOverLive     {@code allocMappedPeakMax / livePeakMedian}: the footprint of a program that touches
+ *                           every page it allocates (the loops touch two bytes per block); NaN for peers
  */
 public record Summary(String workload, String subject, String kind, String detail, int runs, int failed,
                       String firstError, double[] opsPerRun, double opsMedian, double opsMin, double opsMax,
@@ -31,7 +34,8 @@ public record Summary(String workload, String subject, String kind, String detai
                       double burstPeak, double burstEnd, double mibSecondsMedian, double timeToReleaseMsMax,
                       double recommitBytesMedian, double releasedBytesMedian, double returnedBytesMedian,
                       double syscallsPerMibReleasedMax, double livePeakMedian, double liveEndMedian,
-                      double peakOverLive, String peakOverLiveMeasure) {
+                      double peakOverLive, String peakOverLiveMeasure, double allocMappedPeakMax,
+                      double mappedOverLive) {
     /** {@link #peakOverLiveMeasure} of hakmem policies. */
     public static final String ALLOCATOR_RESIDENT = "allocator resident";
     /** {@link #peakOverLiveMeasure} of peers. */
@@ -82,6 +86,7 @@ public record Summary(String workload, String subject, String kind, String detai
                 : Stats.median(values(ok, RunResult::rssOverBaselineBytes));
         double multiple = livePeak > 0 ? footprint / livePeak : Double.NaN;
         String measure = Double.isNaN(multiple) ? null : policy ? ALLOCATOR_RESIDENT : RSS_OVER_BASELINE;
+        double mapped = Stats.max(values(ok, RunResult::allocPeakMappedBytes));
         double[] ttr = release.stream().mapToDouble(ReleaseFigures::timeToReleaseMs).filter(d -> !Double.isNaN(d)).toArray();
         return new Summary(workload, subject, kind, detail, runs.size(), runs.size() - ok.size(), firstError, ops,
                 Stats.median(ops), Stats.min(ops), Stats.max(ops), Stats.cv(ops),
@@ -97,7 +102,8 @@ public record Summary(String workload, String subject, String kind, String detai
                 Stats.median(values(release, ReleaseFigures::releasedBytes)),
                 Stats.median(values(release, ReleaseFigures::returnedBytes)),
                 Stats.max(values(release, ReleaseFigures::syscallsPerMibReleased)), livePeak,
-                Stats.median(values(ok, RunResult::liveEndBytes)), multiple, measure);
+                Stats.median(values(ok, RunResult::liveEndBytes)), multiple, measure, mapped,
+                livePeak > 0 ? mapped / livePeak : Double.NaN);
     }
 
     static <T> double[] values(List<T> runs, ToDoubleFunction<T> figure) {
@@ -161,6 +167,8 @@ public record Summary(String workload, String subject, String kind, String detai
         num(o, "liveEndBytesMedian", liveEndMedian);
         num(o, "peakOverLive", peakOverLive);
         Json.put(o, "peakOverLiveMeasure", peakOverLiveMeasure);
+        num(o, "allocPeakMappedBytesMax", allocMappedPeakMax);
+        num(o, "mappedOverLive", mappedOverLive);
         num(o, "mibSecondsHeldMedian", mibSecondsMedian);
         if (timeToReleaseMsMax == Double.POSITIVE_INFINITY) {
             o.put("timeToReleaseMsMax", "never");

@@ -16,6 +16,8 @@ import java.util.List;
  * @param liveEndBytes  the sum of the sizes of the blocks the workload held at the end of the timed loop (NaN if the
  *                      workload does not track it)
  * @param livePeakBytes the highest such sum over the run (NaN if not tracked)
+ * @param allocPeakMappedBytes the most address space the allocator had mapped at once (NaN for peers): resident
+ *                      counts touched pages only, and the loops touch two bytes per block
  * @param marks  the phase marks in the order taken
  * @param samples the sampled series, in time order
  */
@@ -24,7 +26,7 @@ public record RunResult(String workload, String subject, String kind, int run, b
                         double peakRssBytes, double allocPeakResidentBytes, double allocEndResidentBytes,
                         double allocAfterFreeResidentBytes, double syscallsPerOp, double residentDrift,
                         double residentDriftBytes, double rssBaselineBytes, double liveEndBytes,
-                        double livePeakBytes, List<Mark> marks, List<Sample> samples, ObjectNode raw) {
+                        double livePeakBytes, double allocPeakMappedBytes, List<Mark> marks, List<Sample> samples, ObjectNode raw) {
 
     public RunResult {
         marks = List.copyOf(marks);
@@ -109,7 +111,7 @@ public record RunResult(String workload, String subject, String kind, int run, b
                 o.path("checks").asLong(0), o.path("gcCount").asLong(0), num(o, "peakRssBytes"),
                 num(o, "allocPeakResidentBytes"), num(o, "allocEndResidentBytes"), num(o, "allocAfterFreeResidentBytes"),
                 num(o, "syscallsPerOp"), num(o, "residentDrift"), num(o, "residentDriftBytes"), num(o, "rssBaselineBytes"),
-                num(o, "liveEndBytes"), num(o, "livePeakBytes"), marks, samples, o);
+                num(o, "liveEndBytes"), num(o, "livePeakBytes"), num(o, "allocPeakMappedBytes"), marks, samples, o);
     }
 
     private static String text(JsonNode n, String key, String dflt) {

@@ -54,10 +54,13 @@ class LiveBytesReportTest {
         assertThat(lean.liveEndMedian()).isEqualTo(LIVE_END);
         assertThat(lean.peakOverLive()).isEqualTo(1.25);
         assertThat(lean.peakOverLiveMeasure()).isEqualTo(Summary.ALLOCATOR_RESIDENT);
+        assertThat(lean.allocMappedPeakMax()).isEqualTo(3 * LIVE_PEAK);
+        assertThat(lean.mappedOverLive()).isEqualTo(3.0);
         assertThat(c.find("medium", "speed").peakOverLive()).isEqualTo(2.0);
         Summary peer = c.find("medium", "ffm-mimalloc");
         assertThat(peer.peakOverLive()).isEqualTo(1.5);
         assertThat(peer.peakOverLiveMeasure()).isEqualTo(Summary.RSS_OVER_BASELINE);
+        assertThat(peer.mappedOverLive()).as("peers cannot tell").isNaN();
         Summary mixed = c.find("mixed", "speed");
         assertThat(mixed.livePeakMedian()).as("runs without live bytes").isNaN();
         assertThat(mixed.peakOverLive()).isNaN();
@@ -72,7 +75,7 @@ class LiveBytesReportTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         new ConsoleReporter(new PrintStream(bytes, true, StandardCharsets.UTF_8)).report(comparison());
         String out = bytes.toString(StandardCharsets.UTF_8);
-        assertThat(out).contains("live peak").contains("peak/live").contains("13.0 MiB").contains("2.00x")
+        assertThat(out).contains("live peak").contains("peak/live").contains("mapped/live").contains("3.00x").contains("13.0 MiB").contains("2.00x")
                 .contains("1.25x").contains("1.50x*").contains(Format.PEAK_OVER_LIVE_RSS_NOTE)
                 .contains("Verdict on medium (steady-state rules");
         String mixedRow = out.lines().filter(l -> l.startsWith("  speed") && l.contains("400 KiB")).findFirst().orElseThrow();
@@ -88,6 +91,7 @@ class LiveBytesReportTest {
         assertThat(lean.get(CsvReporter.RUN_COLUMNS.indexOf("live_peak_bytes"))).isEqualTo(String.valueOf(LIVE_PEAK));
         assertThat(lean.get(CsvReporter.RUN_COLUMNS.indexOf("live_end_bytes"))).isEqualTo(String.valueOf(LIVE_END));
         assertThat(lean.get(CsvReporter.RUN_COLUMNS.indexOf("rss_baseline_bytes"))).isEqualTo("60000000");
+        assertThat(lean.get(CsvReporter.RUN_COLUMNS.indexOf("alloc_peak_mapped_bytes"))).isEqualTo(String.valueOf(3 * LIVE_PEAK));
         for (String line : runs.subList(1, runs.size())) {
             assertThat(ReportersTest.cells(line)).hasSize(CsvReporter.RUN_COLUMNS.size());
         }
@@ -97,6 +101,8 @@ class LiveBytesReportTest {
         assertThat(peer.get(CsvReporter.SUMMARY_COLUMNS.indexOf("peak_over_live"))).isEqualTo("1.5");
         assertThat(peer.get(CsvReporter.SUMMARY_COLUMNS.indexOf("peak_over_live_measure"))).isEqualTo(Summary.RSS_OVER_BASELINE);
         assertThat(peer.get(CsvReporter.SUMMARY_COLUMNS.indexOf("live_peak_bytes_median"))).isEqualTo(String.valueOf(LIVE_PEAK));
+        assertThat(peer.get(CsvReporter.SUMMARY_COLUMNS.indexOf("mapped_over_live"))).isEmpty();
+        assertThat(ReportersTest.cells(sum.get(2)).get(CsvReporter.SUMMARY_COLUMNS.indexOf("mapped_over_live"))).isEqualTo("3");
         List<String> mixed = ReportersTest.cells(sum.get(4));
         assertThat(mixed.get(CsvReporter.SUMMARY_COLUMNS.indexOf("peak_over_live"))).isEmpty();
         for (String line : sum.subList(1, sum.size())) {
@@ -113,6 +119,8 @@ class LiveBytesReportTest {
         assertThat(lean.get("liveEndBytesMedian").asLong()).isEqualTo(LIVE_END);
         assertThat(lean.get("peakOverLive").asDouble()).isCloseTo(1.25, within(1e-12));
         assertThat(lean.get("peakOverLiveMeasure").asText()).isEqualTo(Summary.ALLOCATOR_RESIDENT);
+        assertThat(lean.get("mappedOverLive").asDouble()).isEqualTo(3.0);
+        assertThat(lean.get("allocPeakMappedBytesMax").asLong()).isEqualTo(3 * LIVE_PEAK);
         assertThat(json.get("summary").get(2).get("peakOverLiveMeasure").asText()).isEqualTo(Summary.RSS_OVER_BASELINE);
         JsonNode mixed = json.get("summary").get(3);
         assertThat(mixed.get("peakOverLive").isNull()).isTrue();
@@ -124,8 +132,8 @@ class LiveBytesReportTest {
     void markdownHasLivePeakAndTheMultiple(@TempDir Path dir) throws Exception {
         new MarkdownReporter(dir, List.of()).report(comparison());
         String md = Files.readString(dir.resolve("report.md"));
-        assertThat(md).contains("| live peak | peak / live |").contains("| 13.0 MiB | 1.25x | 3/3 |")
-                .contains("| 13.0 MiB | 1.50x* | 3/3 |").contains(Format.PEAK_OVER_LIVE_RSS_NOTE)
+        assertThat(md).contains("| live peak | peak / live |").contains("| 13.0 MiB | 1.25x | 3.00x | 3/3 |")
+                .contains("| 13.0 MiB | 1.50x* | n/a | 3/3 |").contains("| mapped / live |").contains(Format.PEAK_OVER_LIVE_RSS_NOTE)
                 .contains("peak / live = alloc peak / live peak");
     }
 }

@@ -105,7 +105,7 @@ public final class SyntheticRuns {
 
     /**
      * A Mixed-family steady run (medium, large) with live bytes: a flat resident curve as {@link #mixed}, the JVM
-     * baseline at 60,000,000 bytes of RSS and the peak RSS given.
+     * baseline at 60,000,000 bytes of RSS and the peak RSS given; for policies a mapped peak of 3x the peak live.
      */
     public static ObjectNode steady(String workload, String subject, String kind, int run, double ops, long resident,
                                     long livePeak, long liveEnd, long peakRss) {
@@ -115,6 +115,11 @@ public final class SyntheticRuns {
         o.put("peakRssBytes", peakRss);
         o.put("livePeakBytes", livePeak);
         o.put("liveEndBytes", liveEnd);
+        if (kind.equals("policy")) {
+            o.put("allocPeakMappedBytes", 3 * livePeak);
+        } else {
+            o.putNull("allocPeakMappedBytes");
+        }
         return o;
     }
 
