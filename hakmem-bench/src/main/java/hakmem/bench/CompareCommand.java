@@ -63,8 +63,8 @@ final class CompareCommand implements Callable<Integer> {
             + "ffm-malloc, ffm-mimalloc, ffm-jemalloc, unsafe, netty, arena (default: none)")
     List<String> peers = new ArrayList<>();
 
-    @Option(names = "--workload", split = ",", defaultValue = "mixed,burst",
-            description = "workloads, comma-separated: mixed, burst, remote, larson, churn (default ${DEFAULT-VALUE})")
+    @Option(names = {"--workload", "--workloads"}, split = ",", defaultValue = "mixed,burst",
+            description = "workloads, comma-separated: mixed, medium, large, burst, remote, larson, churn (default ${DEFAULT-VALUE})")
     List<String> workloads;
 
     @Option(names = "--runs", description = "runs per subject and workload (default 5; --quick 3)")

@@ -20,7 +20,7 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--subject", required = true, description = "a hakmem policy id or a peer (see list)")
     String subject;
 
-    @Option(names = "--workload", defaultValue = "mixed", description = "mixed, burst, remote, larson or churn (default ${DEFAULT-VALUE})")
+    @Option(names = "--workload", defaultValue = "mixed", description = "mixed, medium, large, burst, remote, larson or churn (default ${DEFAULT-VALUE})")
     String workload;
 
     @Mixin

@@ -15,7 +15,7 @@ final class WorkloadOptions {
     @Option(names = "--threads", description = "worker threads (mixed default 1; remote, larson, churn default 2)")
     Integer threads;
 
-    @Option(names = "--ws", description = "working set: slots per table (mixed, burst, churn default 400; larson 1000)")
+    @Option(names = "--ws", description = "working set: slots per table (mixed, burst, churn default 400; medium 100; large 20; larson 1000)")
     Integer ws;
 
     @Option(names = "--quick", description = "small counts, 3 runs: a whole default compare in under 30 s")

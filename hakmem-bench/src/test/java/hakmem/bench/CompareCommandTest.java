@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** compare checks every policy and option once, before any run is forked, with the message of Hakmem.open. */
 class CompareCommandTest {
@@ -56,5 +57,18 @@ class CompareCommandTest {
         String[] r = compare(dir, "lean@delay");
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[1]).contains("--policies: subject 'lean@delay': option 'delay' has no '='");
+    }
+
+    @Test
+    void workloadsAreChosenByNameAndTheDefaultStaysMixedAndBurst() {
+        CompareCommand c = new CompareCommand();
+        new CommandLine(c).parseArgs("--workloads", "medium,large");
+        assertThat(c.workloads).containsExactly("medium", "large");
+        CompareCommand d = new CompareCommand();
+        new CommandLine(d).parseArgs("--workload", "large");
+        assertThat(d.workloads).containsExactly("large");
+        CompareCommand e = new CompareCommand();
+        new CommandLine(e).parseArgs();
+        assertThat(e.workloads).containsExactly("mixed", "burst");
     }
 }

@@ -34,17 +34,20 @@ public final class ConsoleReporter implements Reporter {
         Summary b = c.baselineOf(workload);
         int n = width(ss);
         out.printf(Locale.ROOT, "%n%s%s%n", workload, b == null ? "" : "   (ratios to " + b.subject() + ")");
-        String row = "  %-" + n + "s %11s %19s %6s %7s %10s %11s %11s %11s %7s%n";
+        String row = "  %-" + n + "s %11s %19s %6s %7s %10s %11s %11s %11s %10s %9s %11s %7s%n";
         out.printf(Locale.ROOT, row, "subject", "ops/s med", "min..max", "CV", "ratio", "peak RSS", "alloc peak",
-                "alloc end", "syscall/op", "runs");
+                "alloc end", "syscall/op", "live peak", "peak/live", "mapped/live", "runs");
         for (Summary s : ss) {
             out.printf(Locale.ROOT, row, s.subject(),
                     Format.ops(s.opsMedian()), Format.ops(s.opsMin()).replace(" M", "") + ".." + Format.ops(s.opsMax()),
                     Double.isNaN(s.opsCv()) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", s.opsCv() * 100),
                     b == null ? "n/a" : Format.ratio(s.opsMedian() / b.opsMedian()), Format.bytes(s.peakRssMedian()),
                     Format.bytes(s.allocPeakMax()), Format.bytes(s.allocEndMedian()),
-                    s.isPolicy() ? Format.sci(s.syscallsPerOpMax()) : "n/a",
-                    s.failed() > 0 ? s.ok() + "/" + s.runs() + "!" : String.valueOf(s.runs()));
+                    s.isPolicy() ? Format.sci(s.syscallsPerOpMax()) : "n/a", Format.bytes(s.livePeakMedian()),
+                    Format.peakOverLive(s), Format.ratio(s.mappedOverLive()), s.failed() > 0 ? s.ok() + "/" + s.runs() + "!" : String.valueOf(s.runs()));
+        }
+        if (ss.stream().anyMatch(s -> Summary.RSS_OVER_BASELINE.equals(s.peakOverLiveMeasure()))) {
+            out.println("  " + Format.PEAK_OVER_LIVE_RSS_NOTE);
         }
         List<Summary> release = ss.stream().filter(Summary::hasReleaseFigures).toList();
         if (!release.isEmpty()) {

@@ -16,14 +16,17 @@ public final class CsvReporter implements Reporter {
     /** Columns of results.csv, one row per run. */
     public static final List<String> RUN_COLUMNS = List.of("workload", "subject", "kind", "run", "ok", "ops_per_sec",
             "timed_ops", "seconds", "peak_rss_bytes", "alloc_peak_resident_bytes", "alloc_end_resident_bytes",
-            "alloc_after_free_resident_bytes", "syscalls_per_op", "resident_drift", "mib_seconds_held",
+            "alloc_after_free_resident_bytes", "syscalls_per_op", "resident_drift", "rss_baseline_bytes", "live_end_bytes",
+            "live_peak_bytes", "alloc_peak_mapped_bytes", "mib_seconds_held",
             "time_to_release_ms", "recommit_bytes", "released_bytes", "returned_bytes", "syscalls_per_mib_released", "checks",
             "gc_count", "error");
     /** Columns of summary.csv, one row per workload and subject. */
     public static final List<String> SUMMARY_COLUMNS = List.of("workload", "subject", "kind", "runs", "failed",
             "ops_per_sec_median", "ops_per_sec_min", "ops_per_sec_max", "ops_per_sec_cv", "ops_ratio",
             "peak_rss_bytes_median", "alloc_peak_resident_bytes_max", "alloc_end_resident_bytes_median",
-            "syscalls_per_op_max", "resident_drift_median", "mib_seconds_held_median", "time_to_release_ms_max",
+            "syscalls_per_op_max", "resident_drift_median", "live_peak_bytes_median", "live_end_bytes_median",
+            "peak_over_live", "peak_over_live_measure", "alloc_peak_mapped_bytes_max", "mapped_over_live",
+            "mib_seconds_held_median", "time_to_release_ms_max",
             "recommit_bytes_median", "released_bytes_median", "returned_bytes_median", "syscalls_per_mib_released_max",
             "verdict");
 
@@ -50,7 +53,8 @@ public final class CsvReporter implements Reporter {
             List<String> row = List.of(cell(r.workload()), cell(r.subject()), r.kind(), String.valueOf(r.run()),
                     String.valueOf(r.ok()), d(r.opsPerSec()), r.ok() ? String.valueOf(r.timedOps()) : "", d(r.seconds()),
                     d(r.peakRssBytes()), d(r.allocPeakResidentBytes()), d(r.allocEndResidentBytes()),
-                    d(r.allocAfterFreeResidentBytes()), d(r.syscallsPerOp()), d(r.residentDrift()), d(f.mibSeconds()),
+                    d(r.allocAfterFreeResidentBytes()), d(r.syscallsPerOp()), d(r.residentDrift()), d(r.rssBaselineBytes()),
+                    d(r.liveEndBytes()), d(r.livePeakBytes()), d(r.allocPeakMappedBytes()), d(f.mibSeconds()),
                     d(f.timeToReleaseMs()), d(f.recommitBytes()), d(f.releasedBytes()), d(f.returnedBytes()), d(f.syscallsPerMibReleased()),
                     r.ok() ? String.valueOf(r.checks()) : "", r.ok() ? String.valueOf(r.gcCount()) : "",
                     cell(r.error() == null ? "" : r.error()));
@@ -67,7 +71,10 @@ public final class CsvReporter implements Reporter {
             sb.append(String.join(",", List.of(cell(s.workload()), cell(s.subject()), s.kind(), String.valueOf(s.runs()),
                     String.valueOf(s.failed()), d(s.opsMedian()), d(s.opsMin()), d(s.opsMax()), d(s.opsCv()),
                     b == null ? "" : d(s.opsMedian() / b.opsMedian()), d(s.peakRssMedian()), d(s.allocPeakMax()),
-                    d(s.allocEndMedian()), d(s.syscallsPerOpMax()), d(s.driftMedian()), d(s.mibSecondsMedian()),
+                    d(s.allocEndMedian()), d(s.syscallsPerOpMax()), d(s.driftMedian()), d(s.livePeakMedian()),
+                    d(s.liveEndMedian()), d(s.peakOverLive()),
+                    s.peakOverLiveMeasure() == null ? "" : cell(s.peakOverLiveMeasure()), d(s.allocMappedPeakMax()),
+                    d(s.mappedOverLive()), d(s.mibSecondsMedian()),
                     d(s.timeToReleaseMsMax()), d(s.recommitBytesMedian()), d(s.releasedBytesMedian()),
                     d(s.returnedBytesMedian()), d(s.syscallsPerMibReleasedMax()), v == null ? "" : v.kind().label()))).append('\n');
         }

@@ -43,6 +43,19 @@ public final class Format {
         return Double.isNaN(v) || Double.isInfinite(v) ? "n/a" : String.format(Locale.ROOT, "%.2fx", v);
     }
 
+    /**
+     * A summary's footprint as a multiple of its live bytes, e.g. {@code 1.31x}; marked {@code *} when it is process
+     * RSS over the JVM baseline (peers) rather than allocator resident; {@code n/a} without live bytes.
+     */
+    public static String peakOverLive(Summary s) {
+        String r = ratio(s.peakOverLive());
+        return Summary.RSS_OVER_BASELINE.equals(s.peakOverLiveMeasure()) ? r + "*" : r;
+    }
+
+    /** The footnote for {@link #peakOverLive}'s mark. */
+    public static final String PEAK_OVER_LIVE_RSS_NOTE = "* peers: (peak RSS - RSS at the run's start, the JVM baseline) / "
+            + "peak live; they cannot report their own resident bytes, so it includes what the JVM itself grew by";
+
     public static String percent(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%+.2f%%", v * 100);
     }

@@ -71,7 +71,11 @@ public final class MarkdownReporter implements Reporter {
         sb.append("Figures: ops/s of the timed loop (median of the runs, min..max, coefficient of variation); peak RSS = the "
                 + "process's VmHWM (the JVM alone is ~56 MB); alloc peak = highest allocator resident bytes sampled (mincore "
                 + "over its own mappings; max over runs), alloc end = resident at the end of the timed loop (median); "
-                + "syscalls/op = (mmap + munmap + madvise) in the timed loop / ops, worst run. Release figures (hakmem "
+                + "syscalls/op = (mmap + munmap + madvise) in the timed loop / ops, worst run; live peak = the highest sum of the sizes "
+                + "of the blocks the workload held (mixed, medium, large, burst; median run), peak / live = alloc peak / live "
+                + "peak, the footprint as a multiple of what the program holds; mapped / live = the most address space the allocator "
+                + "had mapped at once / live peak (hakmem only): the loops write two bytes per block, so resident counts only "
+                + "the pages touched, and for blocks of many pages mapped is what a program that fills its blocks would hold. Release figures (hakmem "
                 + "only, over the timed window): MiB-s held = area under the allocator-resident curve (median run); time "
                 + "to release = from the burst's free until resident is within 2x of pre-burst (worst run and cycle; "
                 + "never = not before the idle ended); re-commit = bytes that left residency and came back within 1 s "
@@ -103,16 +107,21 @@ public final class MarkdownReporter implements Reporter {
         sb.append("\n## ").append(w).append("\n\n");
         sb.append("Parameters: `").append(Json.line(c.params(w))).append("`");
         sb.append(b == null ? "; no baseline run" : "; ratios to `" + b.subject() + "`").append("\n\n");
-        sb.append("| subject | ops/s (median) | min..max | CV | ratio | peak RSS | alloc peak | alloc end | syscalls/op | drift | runs ok |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| subject | ops/s (median) | min..max | CV | ratio | peak RSS | alloc peak | alloc end | syscalls/op | drift "
+                + "| live peak | peak / live | mapped / live | runs ok |\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Summary s : ss) {
-            sb.append(String.format(Locale.ROOT, "| %s | %s | %s..%s | %s | %s | %s | %s | %s | %s | %s | %d/%d |%n",
+            sb.append(String.format(Locale.ROOT, "| %s | %s | %s..%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %d/%d |%n",
                     s.subject(), Format.ops(s.opsMedian()), Format.ops(s.opsMin()), Format.ops(s.opsMax()),
                     Double.isNaN(s.opsCv()) ? "n/a" : String.format(Locale.ROOT, "%.1f%%", s.opsCv() * 100),
                     b == null ? "n/a" : Format.ratio(s.opsMedian() / b.opsMedian()), Format.bytes(s.peakRssMedian()),
                     Format.bytes(s.allocPeakMax()), Format.bytes(s.allocEndMedian()),
                     s.isPolicy() ? Format.sci(s.syscallsPerOpMax()) : "n/a",
-                    s.isPolicy() && !w.equals("burst") ? Format.percent(s.driftMedian()) : "n/a", s.ok(), s.runs()));
+                    s.isPolicy() && !w.equals("burst") ? Format.percent(s.driftMedian()) : "n/a",
+                    Format.bytes(s.livePeakMedian()), Format.peakOverLive(s), Format.ratio(s.mappedOverLive()), s.ok(), s.runs()));
+        }
+        if (ss.stream().anyMatch(s -> Summary.RSS_OVER_BASELINE.equals(s.peakOverLiveMeasure()))) {
+            sb.append("\n").append(Format.PEAK_OVER_LIVE_RSS_NOTE).append(".\n");
         }
         List<Summary> release = ss.stream().filter(Summary::hasReleaseFigures).toList();
         if (!release.isEmpty()) {

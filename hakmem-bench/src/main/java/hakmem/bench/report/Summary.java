@@ -14,6 +14,17 @@ import java.util.function.ToDoubleFunction;
  * for peers). Burst levels are the allocator's resident bytes for hakmem and the process RSS for peers.
  *
  * @param timeToReleaseMsMax the worst run's time to release (+Infinity: some run never released; NaN: not burst)
+ * @param livePeakMedian     the highest sum of the sizes of the blocks the workload held (median run; NaN if the
+ *                           workload does not track live bytes)
+ * @param liveEndMedian      that sum at the end of the timed loop (median run)
+ * @param peakOverLive       the footprint as a multiple of live: {@code allocPeakMax / livePeakMedian} for hakmem;
+ *                           for peers, whose allocator resident is unknown, the median run's peak RSS over its RSS at
+ *                           the open mark (the JVM baseline) / {@code livePeakMedian}; NaN without live bytes
+ * @param peakOverLiveMeasure what {@code peakOverLive} measures: {@link #ALLOCATOR_RESIDENT} or
+ *                           {@link #RSS_OVER_BASELINE}; null when it is NaN
+ * @param allocMappedPeakMax the most address space the allocator had mapped at once (max over runs; NaN for peers)
+ * @param mappedOverLive     {@code allocMappedPeakMax / livePeakMedian}: the footprint of a program that touches
+ *                           every page it allocates (the loops touch two bytes per block); NaN for peers
  */
 public record Summary(String workload, String subject, String kind, String detail, int runs, int failed,
                       String firstError, double[] opsPerRun, double opsMedian, double opsMin, double opsMax,
@@ -22,7 +33,13 @@ public record Summary(String workload, String subject, String kind, String detai
                       double syscallsPerOpMax, double driftMedian, double driftBytesMedian, double burstPre,
                       double burstPeak, double burstEnd, double mibSecondsMedian, double timeToReleaseMsMax,
                       double recommitBytesMedian, double releasedBytesMedian, double returnedBytesMedian,
-                      double syscallsPerMibReleasedMax) {
+                      double syscallsPerMibReleasedMax, double livePeakMedian, double liveEndMedian,
+                      double peakOverLive, String peakOverLiveMeasure, double allocMappedPeakMax,
+                      double mappedOverLive) {
+    /** {@link #peakOverLiveMeasure} of hakmem policies. */
+    public static final String ALLOCATOR_RESIDENT = "allocator resident";
+    /** {@link #peakOverLiveMeasure} of peers. */
+    public static final String RSS_OVER_BASELINE = "process RSS over the JVM baseline";
 
     public int ok() {
         return runs - failed;
@@ -64,6 +81,12 @@ public record Summary(String workload, String subject, String kind, String detai
             end[i] = b[2];
             release.add(ReleaseFigures.of(ok.get(i)));
         }
+        double livePeak = Stats.median(values(ok, RunResult::livePeakBytes));
+        double footprint = policy ? Stats.max(values(ok, RunResult::allocPeakResidentBytes))
+                : Stats.median(values(ok, RunResult::rssOverBaselineBytes));
+        double multiple = livePeak > 0 ? footprint / livePeak : Double.NaN;
+        String measure = Double.isNaN(multiple) ? null : policy ? ALLOCATOR_RESIDENT : RSS_OVER_BASELINE;
+        double mapped = Stats.max(values(ok, RunResult::allocPeakMappedBytes));
         double[] ttr = release.stream().mapToDouble(ReleaseFigures::timeToReleaseMs).filter(d -> !Double.isNaN(d)).toArray();
         return new Summary(workload, subject, kind, detail, runs.size(), runs.size() - ok.size(), firstError, ops,
                 Stats.median(ops), Stats.min(ops), Stats.max(ops), Stats.cv(ops),
@@ -78,7 +101,9 @@ public record Summary(String workload, String subject, String kind, String detai
                 Stats.median(values(release, ReleaseFigures::recommitBytes)),
                 Stats.median(values(release, ReleaseFigures::releasedBytes)),
                 Stats.median(values(release, ReleaseFigures::returnedBytes)),
-                Stats.max(values(release, ReleaseFigures::syscallsPerMibReleased)));
+                Stats.max(values(release, ReleaseFigures::syscallsPerMibReleased)), livePeak,
+                Stats.median(values(ok, RunResult::liveEndBytes)), multiple, measure, mapped,
+                livePeak > 0 ? mapped / livePeak : Double.NaN);
     }
 
     static <T> double[] values(List<T> runs, ToDoubleFunction<T> figure) {
@@ -138,6 +163,12 @@ public record Summary(String workload, String subject, String kind, String detai
         num(o, "syscallsPerOpMax", syscallsPerOpMax);
         num(o, "residentDriftMedian", driftMedian);
         num(o, "residentDriftBytesMedian", driftBytesMedian);
+        num(o, "livePeakBytesMedian", livePeakMedian);
+        num(o, "liveEndBytesMedian", liveEndMedian);
+        num(o, "peakOverLive", peakOverLive);
+        Json.put(o, "peakOverLiveMeasure", peakOverLiveMeasure);
+        num(o, "allocPeakMappedBytesMax", allocMappedPeakMax);
+        num(o, "mappedOverLive", mappedOverLive);
         num(o, "mibSecondsHeldMedian", mibSecondsMedian);
         if (timeToReleaseMsMax == Double.POSITIVE_INFINITY) {
             o.put("timeToReleaseMsMax", "never");

@@ -11,6 +11,13 @@ import java.util.List;
  * printed it (plus the fork details), kept only to be written to results.json; nothing reads figures from it.
  *
  * @param run    1-based index of the run among the runs of its subject and workload (0 if unknown)
+ * @param rssBaselineBytes process RSS at the run's {@code open} mark: the JVM and the opened subject, before the
+ *                         workload allocated anything
+ * @param liveEndBytes  the sum of the sizes of the blocks the workload held at the end of the timed loop (NaN if the
+ *                      workload does not track it)
+ * @param livePeakBytes the highest such sum over the run (NaN if not tracked)
+ * @param allocPeakMappedBytes the most address space the allocator had mapped at once (NaN for peers): resident
+ *                      counts touched pages only, and the loops touch two bytes per block
  * @param marks  the phase marks in the order taken
  * @param samples the sampled series, in time order
  */
@@ -18,7 +25,8 @@ public record RunResult(String workload, String subject, String kind, int run, b
                         String detail, double opsPerSec, long timedOps, double seconds, long checks, long gcCount,
                         double peakRssBytes, double allocPeakResidentBytes, double allocEndResidentBytes,
                         double allocAfterFreeResidentBytes, double syscallsPerOp, double residentDrift,
-                        double residentDriftBytes, List<Mark> marks, List<Sample> samples, ObjectNode raw) {
+                        double residentDriftBytes, double rssBaselineBytes, double liveEndBytes,
+                        double livePeakBytes, double allocPeakMappedBytes, List<Mark> marks, List<Sample> samples, ObjectNode raw) {
 
     public RunResult {
         marks = List.copyOf(marks);
@@ -38,6 +46,11 @@ public record RunResult(String workload, String subject, String kind, int run, b
 
     public boolean isPolicy() {
         return "policy".equals(kind);
+    }
+
+    /** Peak RSS above the RSS at the open mark: what the run added to the process (NaN if either is unknown). */
+    public double rssOverBaselineBytes() {
+        return peakRssBytes - rssBaselineBytes;
     }
 
     /** The first mark with this label, or null. */
@@ -97,7 +110,8 @@ public record RunResult(String workload, String subject, String kind, int run, b
                 text(o, "detail", ""), num(o, "opsPerSec"), o.path("timedOps").asLong(0), num(o, "seconds"),
                 o.path("checks").asLong(0), o.path("gcCount").asLong(0), num(o, "peakRssBytes"),
                 num(o, "allocPeakResidentBytes"), num(o, "allocEndResidentBytes"), num(o, "allocAfterFreeResidentBytes"),
-                num(o, "syscallsPerOp"), num(o, "residentDrift"), num(o, "residentDriftBytes"), marks, samples, o);
+                num(o, "syscallsPerOp"), num(o, "residentDrift"), num(o, "residentDriftBytes"), num(o, "rssBaselineBytes"),
+                num(o, "liveEndBytes"), num(o, "livePeakBytes"), num(o, "allocPeakMappedBytes"), marks, samples, o);
     }
 
     private static String text(JsonNode n, String key, String dflt) {

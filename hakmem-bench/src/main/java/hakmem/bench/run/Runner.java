@@ -84,6 +84,7 @@ public final class Runner {
             if (end != null) {
                 out.set("stats", Json.parse(end.toJson()));
             }
+            mappedPeak(out, end);
             out.put("ok", true);
         } catch (Throwable t) {
             out.put("ok", false);
@@ -196,6 +197,23 @@ public final class Runner {
         throw new IllegalStateException("the workload never marked '" + label + "'");
     }
 
+    /**
+     * The most address space the allocator had mapped at once over the run (its {@code mapped_bytes} gauge's peak):
+     * resident counts only the pages a program touched, and the reference loops touch two bytes per block, so for
+     * blocks of many pages this is the footprint a program that fills its blocks would see. Null without stats.
+     */
+    static void mappedPeak(ObjectNode out, AllocatorStats end) {
+        try {
+            if (end != null) {
+                out.put("allocPeakMappedBytes", end.count("mapped_bytes").peak());
+                return;
+            }
+        } catch (NoSuchElementException e) {
+            // a core without the gauge
+        }
+        out.putNull("allocPeakMappedBytes");
+    }
+
     /** Derives the run's figures from the outcome, the marks and the samples. */
     static void figures(ObjectNode out, Outcome o, List<Mark> marks, List<Sampler.Sample> samples, boolean hakmem) {
         Mark start = find(marks, Meter.TIMED_START);
@@ -211,6 +229,15 @@ public final class Runner {
         out.put("gcCount", end.gcCount() - start.gcCount());
         out.put("gcMillis", end.gcMillis() - start.gcMillis());
         out.put("rssEndBytes", end.rss());
+        // the JVM's own footprint before the workload allocated anything: what peak RSS is read against for peers
+        out.put("rssBaselineBytes", find(marks, "open").rss());
+        if (o.livePeakBytes() >= 0) {
+            out.put("liveEndBytes", o.liveEndBytes());
+            out.put("livePeakBytes", o.livePeakBytes());
+        } else {
+            out.putNull("liveEndBytes");
+            out.putNull("livePeakBytes");
+        }
         if (hakmem) {
             long peak = -1;
             for (Mark m : marks) {

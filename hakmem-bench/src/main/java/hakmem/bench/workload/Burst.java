@@ -60,6 +60,7 @@ public final class Burst extends Workload {
         int[] sizes = new int[blocks];
         long[] idle = new long[1];
         long[] burstOps = new long[1];
+        long[] live = new long[2]; // at timed-end; the peak of the steady table plus a burst
         MixedTable[] table = new MixedTable[1];
         Workers w = new Workers(1, () -> { });
         w.run(subject, "burst", 1, t -> {
@@ -73,6 +74,7 @@ public final class Burst extends Workload {
                 mixed.runInChunks(steady);
                 meter.mark("pre-burst");
                 x = BURST_SEED;
+                long burstBytes = 0;
                 for (int i = 0; i < blocks; i++) {
                     x = Rng.step(x);
                     long size = 16 + Long.remainderUnsigned(Rng.output(x), 1009);
@@ -83,7 +85,9 @@ public final class Burst extends Workload {
                     Mem.stamp(subject.address(h), size, i);
                     handles[i] = h;
                     sizes[i] = (int) size;
+                    burstBytes += size;
                 }
+                live[1] = Math.max(live[1], mixed.liveBytes() + burstBytes);
                 meter.mark("burst-peak");
                 for (int i = 0; i < blocks; i++) {
                     long a = subject.address(handles[i]);
@@ -105,12 +109,14 @@ public final class Burst extends Workload {
                 meter.progress((c + 1.0) / p.cycles());
             }
             meter.mark(Meter.TIMED_END);
+            live[0] = mixed.liveBytes();
+            live[1] = Math.max(live[1], mixed.livePeakBytes());
             mixed.verifyState("burst");
             mixed.freeAll();
         });
         MixedTable m = table[0];
         return new Outcome(m.ops() - p.warmup() + burstOps[0], idle[0], m.checks() + burstOps[0], true, m.state(),
-                m.expectedState(), Map.of("burstBlocks", blocks, "burstMb", p.burstMb(), "idleMs", p.idleMs(),
+                m.expectedState(), live[0], live[1], Map.of("burstBlocks", blocks, "burstMb", p.burstMb(), "idleMs", p.idleMs(),
                         "cycles", p.cycles()));
     }
 }

@@ -8,7 +8,7 @@ public final class Workloads {
     }
 
     public static List<Workload> all() {
-        return List.of(new Mixed(), new Burst(), new Remote(), new Larson(), new Churn());
+        return List.of(Mixed.mixed(), Mixed.medium(), Mixed.large(), new Burst(), new Remote(), new Larson(), new Churn());
     }
 
     public static List<String> ids() {

@@ -103,6 +103,26 @@ public final class SyntheticRuns {
                 "pre-burst", 200, "burst-peak", 300, "burst-freed", 400, "idle-end", 2400, "timed-end", 2500, "freed", 2600);
     }
 
+    /**
+     * A Mixed-family steady run (medium, large) with live bytes: a flat resident curve as {@link #mixed}, the JVM
+     * baseline at 60,000,000 bytes of RSS and the peak RSS given; for policies a mapped peak of 3x the peak live.
+     */
+    public static ObjectNode steady(String workload, String subject, String kind, int run, double ops, long resident,
+                                    long livePeak, long liveEnd, long peakRss) {
+        ObjectNode o = mixed(subject, kind, run, ops, resident, 0);
+        o.put("workload", workload);
+        o.put("rssBaselineBytes", 60_000_000L);
+        o.put("peakRssBytes", peakRss);
+        o.put("livePeakBytes", livePeak);
+        o.put("liveEndBytes", liveEnd);
+        if (kind.equals("policy")) {
+            o.put("allocPeakMappedBytes", 3 * livePeak);
+        } else {
+            o.putNull("allocPeakMappedBytes");
+        }
+        return o;
+    }
+
     /** Mixed: a flat resident curve from timed-start 100 to timed-end 1100 ms. */
     public static ObjectNode mixed(String subject, String kind, int run, double ops, long resident, double syscallsPerOp) {
         ObjectNode o = marks(run("mixed", subject, kind, run, ops), t -> resident, 0, 0, "open", 0, "timed-start", 100,

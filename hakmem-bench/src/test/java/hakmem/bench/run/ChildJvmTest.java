@@ -33,6 +33,10 @@ class ChildJvmTest {
                 .isEqualTo(String.format("0x%016x", Rng.advance(Rng.SEED, 2 * 220_000)));
         assertThat(r.path("peakRssBytes").asLong()).isGreaterThan(10_000_000);
         assertThat(r.path("allocPeakResidentBytes").isNull()).isTrue();
+        assertThat(r.path("allocPeakMappedBytes").isNull()).isTrue();
+        assertThat(r.path("livePeakBytes").asLong()).isGreaterThanOrEqualTo(r.path("liveEndBytes").asLong())
+                .isBetween(400L * 16, 400L * 1024);
+        assertThat(r.path("rssBaselineBytes").asLong()).isPositive().isLessThanOrEqualTo(r.path("peakRssBytes").asLong());
         assertThat(r.path("fork").path("exitCode").asInt()).isZero();
         assertThat(r.path("series").size()).isPositive();
     }
@@ -52,6 +56,7 @@ class ChildJvmTest {
         assertThat(r.path("kind").asText()).isEqualTo("policy");
         assertThat(r.path("allocPeakResidentBytes").asLong()).isPositive();
         assertThat(r.path("syscallsPerOp").isNumber()).isTrue();
+        assertThat(r.path("allocPeakMappedBytes").asLong()).isGreaterThanOrEqualTo(r.path("allocPeakResidentBytes").asLong());
         assertThat(r.path("stats").path("counters").has("mmap_calls")).isTrue();
     }
 

@@ -30,7 +30,7 @@ class ParamsTest {
         assertThat(full.burstMb()).isEqualTo(64);
         assertThat(full.idleMs()).isEqualTo(2000);
         assertThat(full.cycles()).isEqualTo(2);
-        assertThat(new Mixed().defaults(false).ops()).isEqualTo(20_000_000);
+        assertThat(Mixed.mixed().defaults(false).ops()).isEqualTo(20_000_000);
         assertThat(new Remote().defaults(false).threads()).isEqualTo(2);
     }
 }
