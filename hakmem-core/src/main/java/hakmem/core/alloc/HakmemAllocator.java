@@ -16,16 +16,21 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The SuperSlab allocator.
+ * The SuperSlab allocator: the API facade (argument checks and messages naming the user's call), the malloc/free
+ * fast paths, and the heap registry (binding, pooling, adoption, abandoned heaps). The policy lives in
+ * {@link PolicyDriver}, blocks above 1 MiB in {@link LargeBlocks}, a class's superslabs in {@link ClassPool}.
  *
  * <h2>Hot path</h2>
- * {@link #malloc} of up to 1 KiB and {@link #free} by the thread that owns the block's slab: one thread-to-heap
- * lookup (a primary-thread cache, else a {@link ThreadLocal}), then a few loads and stores on the heap-side slab
- * bookkeeping. No lock, no atomic, no allocation, no policy call. Everything else is a slow path.
+ * {@link #malloc} of up to 1 MiB (a size->class formula up to 1 KiB, a table above) and {@link #free} by the thread
+ * that owns the block's slab: one thread-to-heap lookup (a primary-thread cache, else a {@link ThreadLocal}), then a
+ * few loads and stores on the heap-side slab bookkeeping. No lock, no atomic, no allocation, no policy call.
+ * Everything else is a slow path.
  *
  * <h2>Concurrency</h2>
- * See {@link Heap} (who may use a heap) and {@link Slab} (the remote-free protocol). Class pools, the page map and the
- * heap registry are lock-protected slow paths. Release policies are called without any allocator lock held.
+ * See {@link Heap} (who may use a heap) and {@link Slab} (the remote-free protocol). Class pools, the page map, the
+ * large-block cache and the heap registry are lock-protected slow paths. The policy is called with no pool or
+ * registry lock held (a pooled heap's lock may be held: pools never take heap locks). See {@link #close()} for what
+ * racing close guarantees.
  */
 public final class HakmemAllocator implements Allocator {
 
@@ -41,7 +46,6 @@ public final class HakmemAllocator implements Allocator {
     private final boolean osStats;
     private final List<OptionValue> optionRows;
     private final ClassPool[] pools;
-    private final List<SizeClass> classes;
     private final ThreadLocal<Heap> boundHeap = ThreadLocal.withInitial(() -> UNBOUND);
     /*
      * The primary thread: the first thread to bind a heap while no live thread holds this role. Its lookup skips the
@@ -75,7 +79,7 @@ public final class HakmemAllocator implements Allocator {
         this.sink = sink;
         this.osStats = osStats;
         this.optionRows = List.copyOf(optionRows);
-        this.classes = SizeClasses.describe();
+        List<SizeClass> classes = SizeClasses.describe();
         this.pools = new ClassPool[SizeClasses.COUNT];
         for (int c = 0; c < pools.length; c++) {
             pools[c] = new ClassPool(this, classes.get(c), os, stats, scope);
