@@ -146,13 +146,15 @@ final class LeanPolicy implements ReleasePolicy {
     }
 
     /**
-     * {@code balanced} (nothing released) keeps as much cached as is live, and at least 64 MiB: a program's large
-     * working set is reused without a system call, and cached memory never exceeds live memory by more than 64 MiB.
-     * {@code lean} keeps its target.
+     * Both keep as much cached as is live: a program's large working set is reused without an mmap/munmap pair.
+     * {@code balanced} (nothing released) keeps at least 64 MiB, so cached memory never exceeds live memory by more than
+     * that; {@code lean} at least its target, and since it decommits what it caches (beyond the hysteresis) the cache
+     * costs it address space and page faults on reuse, not resident memory; its ticker unmaps what stays idle.
      */
     @Override
     public long largeCacheBytes(long liveLargeBytes) {
-        return config.releases() ? config.targetBytes() : Math.max(ReleasePolicy.DEFAULT_LARGE_CACHE_BYTES, liveLargeBytes);
+        long floor = config.releases() ? config.targetBytes() : ReleasePolicy.DEFAULT_LARGE_CACHE_BYTES;
+        return Math.max(floor, liveLargeBytes);
     }
 
     @Override
@@ -191,9 +193,15 @@ final class LeanPolicy implements ReleasePolicy {
         return config.keepSlabs() == 0 ? 0 : Math.max(keep, sizeClass.slabBytes());
     }
 
-    /** Fully empty superslabs the class keeps mapped while in use: what its budget covers, at least one. */
+    /**
+     * Fully empty superslabs the class keeps mapped while in use: what its budget covers, at least one. A medium class,
+     * whose slab is a whole superslab, keeps up to {@code keepSlabs} of them (decommitted beyond the one committed
+     * slab of its hysteresis): an alloc/free ping-pong then costs a madvise and page faults, not an munmap and an mmap;
+     * the ticker unmaps them once idle.
+     */
     int keepSuperSlabs(SizeClass sizeClass) {
-        return Math.max(1, budgetSuperSlabs(sizeClass));
+        int medium = sizeClass.slabBytes() >= sizeClass.superSlabBytes() ? config.keepSlabs() : 0;
+        return Math.max(Math.max(1, medium), budgetSuperSlabs(sizeClass));
     }
 
     /** Fully empty superslabs the class's budget covers (possibly none). */

@@ -463,4 +463,51 @@ class LeanPolicyTest {
         assertThat(h.counter("lean_retire")).isEqualTo(h.superSlabsRetired());
         assertThat(h.counter("lean_decommit") * SLAB).isEqualTo(h.bytesDecommitted());
     }
+
+    @Nested
+    class MediumAndLarge {
+
+        /** A medium class: its slab is a whole superslab. */
+        final SizeClass medium = new SizeClass(40, 256 << 10, 2 << 20, 2 << 20);
+
+        @Test
+        void aMediumClassKeepsUpToKeepSlabsEmptySuperSlabsMapped() {
+            for (int keep : new int[] {0, 3, 8, 32}) {
+                LeanPolicy p = Policies.lean(Map.of("lean.keep.slabs", Integer.toString(keep)));
+                assertThat(p.keepSuperSlabs(medium)).as("keep.slabs %d", keep)
+                        .isEqualTo(Math.max(Math.max(1, keep), p.budgetSuperSlabs(medium)));
+                assertThat(p.keepSuperSlabs(C3)).as("small classes: what the budget covers, at least one")
+                        .isEqualTo(Math.max(1, p.budgetSuperSlabs(C3)));
+            }
+            assertThat(Policies.lean(Map.of("lean.keep.slabs", "32")).keepSuperSlabs(medium)).isEqualTo(32);
+        }
+
+        @Test
+        void aMediumClassKeepsOneWholeSlabCommittedNotEight() {
+            LeanPolicy p = Policies.lean(Map.of("lean.keep.slabs", "8"));
+            assertThat(p.keepEmptyBytes(medium)).isEqualTo(2 << 20);
+            assertThat(p.keepEmptyBytes(C3)).isEqualTo(Math.max(8 * (64L << 10), C3.slabBytes()));
+            assertThat(Policies.lean(Map.of("lean.keep.slabs", "0")).keepEmptyBytes(medium)).isZero();
+        }
+
+        @Test
+        void theLargeCacheFollowsTheLiveBytesAboveAFloor() {
+            LeanPolicy lean = Policies.lean(Map.of());
+            LeanPolicy balanced = Policies.balanced(Map.of());
+            assertThat(lean.largeCacheBytes(0)).isEqualTo(10L << 20);
+            assertThat(lean.largeCacheBytes(300L << 20)).isEqualTo(300L << 20);
+            assertThat(balanced.largeCacheBytes(0)).isEqualTo(64L << 20);
+            assertThat(balanced.largeCacheBytes(300L << 20)).isEqualTo(300L << 20);
+        }
+
+        @Test
+        void leanDecommitsWhatItCachesBeyondTheHysteresisAndBalancedNothing() {
+            FakeReleaseHandle h = Policies.handle();
+            Policies.balanced(Map.of()).onLargeCached(4 << 20, h);
+            assertThat(h.bytesDecommitted()).isZero();
+            LeanPolicy lean = Policies.lean(Map.of());
+            lean.onLargeCached(4 << 20, h); // the fake handle has no large cache: the call asks, nothing to release
+            assertThat(h.counter("lean_bytes_decommitted")).isZero();
+        }
+    }
 }
