@@ -117,29 +117,17 @@ public final class HakmemAllocator implements Allocator {
 
     @Override
     public long malloc(long size) {
-        if ((size - 1) >>> 10 == 0) { // 1 <= size <= 1024
-            Thread t = Thread.currentThread();
-            Slab[] current = primaryThread == t ? primaryCurrent : boundHeap.get().current;
-            Slab s = current[61 - Long.numberOfLeadingZeros((size - 1) | 15)];
-            int i = s.freeHead;
-            if (i >= 0) {
-                int[] meta = s.meta;
-                s.freeHead = (meta[i] & Slab.NEXT) - 1;
-                meta[i] = Slab.LIVE;
-                s.used++;
-                return s.start + i * s.blockSize;
-            }
-        } else if (size > 0 && size <= SizeClasses.MAX_CLASS) {
-            return mallocClassed(size);
+        int c;
+        if ((size - 1) >>> 10 == 0) { // 1 <= size <= 1024: a formula
+            c = 61 - Long.numberOfLeadingZeros((size - 1) | 15);
+        } else if (size > 0 && size <= SizeClasses.MAX_CLASS) { // up to 1 MiB: a table
+            c = SizeClasses.mallocClass(size);
+        } else {
+            return mallocSlow(size);
         }
-        return mallocSlow(size);
-    }
-
-    /** malloc of 1 KiB .. 1 MiB: a table from size to class, one heap lookup, a pop; no free block: the slow path. */
-    private long mallocClassed(long size) {
         Thread t = Thread.currentThread();
         Slab[] current = primaryThread == t ? primaryCurrent : boundHeap.get().current;
-        Slab s = current[SizeClasses.mallocClass(size)];
+        Slab s = current[c];
         int i = s.freeHead;
         if (i >= 0) {
             int[] meta = s.meta;
