@@ -12,6 +12,7 @@ import hakmem.api.spi.PolicyPlugin;
 import hakmem.api.spi.ReleaseHandle;
 import hakmem.api.spi.ReleasePolicy;
 import hakmem.api.spi.SizeClass;
+import hakmem.testkit.FakeReleaseHandle;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
@@ -25,20 +26,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SpeedPolicyTest {
 
-    static final long SLAB = 64 * 1024;
-    static final long SUPER = 2 * 1024 * 1024;
-    static final List<SizeClass> CLASSES = classes();
-
-    static List<SizeClass> classes() {
-        List<SizeClass> table = new ArrayList<>();
-        for (int i = 0; i < 8; i++) {
-            table.add(new SizeClass(i, 8L << i, SLAB, SUPER));
-        }
-        for (long size = 1280; size <= 32768; size += Long.highestOneBit(size) / 4) {
-            table.add(new SizeClass(table.size(), size, SLAB, SUPER));
-        }
-        return List.copyOf(table);
-    }
+    static final long SLAB = FakeReleaseHandle.SLAB;
+    /** The test kit's class table (C0..C27 with the core's geometry). */
+    static final List<SizeClass> CLASSES = FakeReleaseHandle.CLASSES;
 
     /** Option values with only the speed option declared; reading anything else fails, as in the core. */
     static OptionValues options(String prewarm) {
