@@ -188,7 +188,7 @@ final class LargeBlocks {
             throw new OsLayer.ClosedException(); // close took it first
         }
         liveBytes.addAndGet(-s.length);
-        List<Slab> evicted = new ArrayList<>(0);
+        List<Slab> evicted = null; // rarely needed: no list per free
         boolean cached;
         synchronized (this) {
             cached = !closed && s.length <= limit;
@@ -197,6 +197,9 @@ final class LargeBlocks {
                     Slab old = cachedByAge.getFirst();
                     removeFromBucketLocked(old);
                     uncacheLocked(old);
+                    if (evicted == null) {
+                        evicted = new ArrayList<>();
+                    }
                     evicted.add(old);
                 }
                 s.committed = true;
@@ -211,8 +214,10 @@ final class LargeBlocks {
         if (!cached) {
             unmap(s);
         }
-        for (Slab old : evicted) {
-            unmap(old);
+        if (evicted != null) {
+            for (Slab old : evicted) {
+                unmap(old);
+            }
         }
         return cached ? s.length : 0;
     }
