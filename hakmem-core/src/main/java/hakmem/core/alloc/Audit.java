@@ -17,10 +17,11 @@ import java.util.Set;
  *       pool's committed empties or clean ones, or retired (in no pool and no heap);</li>
  *   <li>its meta entries agree with its counters: {@code used} = live + remote entries, the free list holds every
  *       other block once, a pool's slab holds no block, a partial slab has a free block;</li>
- *   <li>the page map points every unit of every superslab and large block at its slab, so no address lies in two
- *       live blocks;</li>
+ *   <li>the page map points every unit of every superslab and live large block at its slab, so no address lies in
+ *       two live blocks; the large heap's regions are tiled by live blocks and maximal free spans
+ *       ({@link LargeBlocks#audit});</li>
  *   <li>each count of the stats box equals what the audit counts, and the OS layer's mappings are exactly the
- *       superslabs and large blocks.</li>
+ *       superslabs and the large heap's regions.</li>
  * </ul>
  * Valid only while no other thread is inside the allocator (tests call it between steps or after joining their
  * threads); it takes the registry and pool locks only for visibility, never changes anything, and is a slow walk.
@@ -132,45 +133,20 @@ final class Audit {
                 fail(name(s) + " is referenced by " + e.getValue() + " but its superslab is retired");
             }
         }
-        List<Slab> largeLive = large.liveView();
-        List<Slab> largeCached = large.cachedView();
-        Set<Slab> largeSeen = Collections.newSetFromMap(new IdentityHashMap<>());
-        long cachedBytes = 0;
-        for (Slab s : largeLive) {
-            checkLarge(s, true, largeSeen, os);
-        }
-        for (Slab s : largeCached) {
-            checkLarge(s, false, largeSeen, os);
-            cachedBytes += s.length;
-        }
-        for (Slab s : largeSeen) {
-            mappings++;
-            mapped += s.length;
-        }
-        if (large.cachedBytes() != cachedBytes) {
-            fail("the large cache counts " + large.cachedBytes() + " bytes, holds " + cachedBytes);
-        }
-        expect(stats, Stat.LARGE_CACHED_BYTES, cachedBytes);
+        List<String> largeProblems = new ArrayList<>();
+        LargeBlocks.View view = large.audit(largeProblems);
+        largeProblems.forEach(this::fail);
+        mappings += view.regions();
+        mapped += view.regionBytes();
+        expect(stats, Stat.LARGE_CACHED_BYTES, view.freeBytes());
+        expect(stats, Stat.LARGE_MAPPINGS, view.regions());
+        expect(stats, Stat.LARGE_BLOCKS, view.live().size());
         expect(stats, Stat.SUPERSLABS, superSlabs);
         expect(stats, Stat.SLABS_IN_USE, inUse);
-        expect(stats, Stat.LARGE_MAPPINGS, largeSeen.size());
         expect(stats, Stat.MAPPED_BYTES, mapped);
         expect(stats, Stat.HEAPS, heaps.size());
         if (os.mappingCount() != mappings) {
             fail("the OS layer owns " + os.mappingCount() + " mappings, the allocator accounts for " + mappings);
-        }
-    }
-
-    private void checkLarge(Slab s, boolean live, Set<Slab> seen, OsLayer os) {
-        if (!seen.add(s)) {
-            fail(name(s) + " is both live and cached, or listed twice");
-        }
-        checkPageMap(s);
-        if ((s.metaVolatile(0) == Slab.LIVE) != live) {
-            fail(name(s) + " is " + (live ? "live" : "cached") + " but its entry is " + Integer.toHexString(s.metaVolatile(0)));
-        }
-        if (!os.owns(s.start, s.length)) {
-            fail(name(s) + " is not a mapping the OS layer owns");
         }
     }
 

@@ -85,7 +85,7 @@ public final class HakmemAllocator implements Allocator {
             pools[c] = new ClassPool(this, classes.get(c), os, stats, scope);
         }
         this.maxPooled = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.large = new LargeBlocks(this, os, stats);
+        this.large = new LargeBlocks(this, os, stats, System::nanoTime);
         this.driver = new PolicyDriver(policyId, policy, this, pools, classes, large, os, stats);
         long tick;
         try {
@@ -465,7 +465,7 @@ public final class HakmemAllocator implements Allocator {
         Stat invalid = countAsFree ? Stat.INVALID_FREES : Stat.INVALID_ADDRESSES;
         String hex = "0x" + Long.toHexString(address);
         if (s == null) {
-            if (address != 0 && large.recentlyUnmapped(address)) {
+            if (address != 0 && large.recentlyFreed(address)) {
                 if (countAsFree) {
                     stats.increment(Stat.DOUBLE_FREES);
                     throw new IllegalStateException(op + ": block " + hex + " is already free (double free of a block "

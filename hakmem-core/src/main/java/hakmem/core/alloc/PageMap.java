@@ -47,17 +47,23 @@ final class PageMap {
 
     /** Points every unit of {@code [address, address + length)} at {@code slab} (null: forget them). */
     static synchronized void set(long address, long length, Slab slab) {
-        for (long a = address; a < address + length; a += 1L << UNIT_SHIFT) {
+        long end = address + length;
+        for (long a = address; a < end; ) {
             int r = (int) (a >>> SPAN_SHIFT);
+            long leafEnd = Math.min(end, (long) (r + 1) << SPAN_SHIFT);
             Slab[] leaf = ROOT[r];
             if (leaf == null) {
                 if (slab == null) {
+                    a = leafEnd;
                     continue;
                 }
                 leaf = new Slab[1 << LEAF_BITS];
                 ROOT[r] = leaf;
             }
-            leaf[(int) (a >>> UNIT_SHIFT) & LEAF_MASK] = slab;
+            int from = (int) (a >>> UNIT_SHIFT) & LEAF_MASK;
+            int to = from + (int) ((leafEnd - a + (1L << UNIT_SHIFT) - 1) >>> UNIT_SHIFT);
+            java.util.Arrays.fill(leaf, from, to, slab);
+            a = leafEnd;
         }
     }
 }

@@ -9,8 +9,9 @@ import java.util.Locale;
 public enum Stat {
     SUPERSLABS(Kind.COUNT, "superslabs mapped"),
     SLABS_IN_USE(Kind.COUNT, "slabs handed to thread heaps"),
-    LARGE_MAPPINGS(Kind.COUNT, "dedicated mappings of blocks above the largest class (live and cached)"),
-    LARGE_CACHED_BYTES(Kind.COUNT, "bytes of freed large mappings kept for reuse"),
+    LARGE_MAPPINGS(Kind.COUNT, "regions of the large-block page heap (blocks above the largest class)"),
+    LARGE_BLOCKS(Kind.COUNT, "live blocks above the largest class"),
+    LARGE_CACHED_BYTES(Kind.COUNT, "free bytes of the large-block regions (kept for reuse)"),
     MAPPED_BYTES(Kind.COUNT, "bytes mapped by the allocator"),
     HEAPS(Kind.COUNT, "thread heaps"),
 
@@ -29,8 +30,8 @@ public enum Stat {
     SLABS_DECOMMITTED(Kind.COUNTER, "empty slabs decommitted"),
     BYTES_DECOMMITTED(Kind.COUNTER, "bytes decommitted"),
     SUPERSLABS_RETIRED(Kind.COUNTER, "empty superslabs unmapped"),
-    LARGE_CACHE_HITS(Kind.COUNTER, "large blocks served from a cached mapping (no mmap)"),
-    LARGE_DECOMMITS(Kind.COUNTER, "cached large mappings decommitted"),
+    LARGE_CACHE_HITS(Kind.COUNTER, "large blocks carved from free region memory (no mmap)"),
+    LARGE_DECOMMITS(Kind.COUNTER, "runs of free large-region memory decommitted"),
     REMOTE_FREES(Kind.COUNTER, "frees by a thread that does not own the block's slab"),
     HEAPS_ADOPTED(Kind.COUNTER, "heaps of ended threads reused"),
     INVALID_FREES(Kind.COUNTER, "frees of an address that is not a live block's start here (foreign, interior, other allocator's)"),

@@ -232,7 +232,7 @@ final class CheckedAllocator implements AutoCloseable {
             }
             Patterns.verifyEdges(where + ": block " + b, b.address(), b.size(), b.seed(), STEP_EDGE);
             liveBytes += b.size();
-            if (b.size() > Reliability.MiB) { // above the largest size class: a mapping each
+            if (b.size() > Reliability.MiB) { // above the largest size class: from the large heap
                 liveLarge++;
             }
         }
@@ -240,9 +240,9 @@ final class CheckedAllocator implements AutoCloseable {
         if (mapped < liveBytes) {
             throw new AssertionError(where + ": mapped_bytes " + mapped + " < live bytes " + liveBytes);
         }
-        long large = s.count("large_mappings").current();
-        if (large < liveLarge) {
-            throw new AssertionError(where + ": large_mappings " + large + " < live blocks over 1 MiB " + liveLarge);
+        long large = s.count("large_blocks").current();
+        if (large != liveLarge) {
+            throw new AssertionError(where + ": large_blocks " + large + " but " + liveLarge + " live blocks over 1 MiB");
         }
         if (box != null && !box.violations().isEmpty()) {
             throw new AssertionError(where + ": OS box audit: " + box.violations());

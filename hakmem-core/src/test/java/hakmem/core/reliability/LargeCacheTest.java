@@ -36,18 +36,20 @@ class LargeCacheTest {
         try (Allocator a = Reliability.open(policy)) {
             long p = a.malloc(2_900_000);
             Blocks.fill(p, 2_900_000);
-            assertThat(a.usableSize(p)).as("2.9 MB rounds to a step of four per doubling").isEqualTo(3 * MiB);
+            assertThat(a.usableSize(p)).as("2.9 MB rounds up to 64 KiB units").isEqualTo(45 * 64 * KiB);
             a.free(p);
             long mmaps = counter(a, "mmap_calls");
             long munmaps = counter(a, "munmap_calls");
-            long q = a.malloc(2_700_000); // the same step
+            long q = a.malloc(2_700_000); // fits the freed span
             assertThat(q).isEqualTo(p);
             assertThat(counter(a, "mmap_calls")).isEqualTo(mmaps);
             assertThat(counter(a, "munmap_calls")).isEqualTo(munmaps);
             assertThat(counter(a, "large_cache_hits")).isEqualTo(1);
             audit(a);
             a.free(q);
-            assertThat(current(a, "large_cached_bytes")).isEqualTo(3 * MiB);
+            assertThat(current(a, "large_cached_bytes")).as("the whole region is free again")
+                    .isEqualTo(current(a, "mapped_bytes") - current(a, "superslabs") * 2 * MiB);
+            assertThat(current(a, "large_blocks")).isZero();
             audit(a);
         }
     }
@@ -57,33 +59,49 @@ class LargeCacheTest {
     void aDoubleFreeOfACachedBlockIsCaughtWhateverCameBetween(String policy) {
         try (Allocator a = Reliability.open(policy)) {
             long p = a.malloc(1536 * KiB);
+            long guard = a.malloc(2 * MiB); // after p: p's span stays a hole of its own
             a.free(p);
             List<Long> others = new ArrayList<>();
-            for (int i = 0; i < 10; i++) { // other steps (2, 2.5 and 3 MiB), 23 MiB in all: within every bound
+            for (int i = 0; i < 10; i++) { // too long for p's hole, 23 MiB in all: within every bound
                 others.add(a.malloc(2 * MiB + i * 64 * KiB));
             }
             for (long o : others) {
+                assertThat(o).isNotEqualTo(p);
                 a.free(o);
             }
             assertThatThrownBy(() -> a.free(p)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("already free (double free)");
             assertThat(counter(a, "double_frees")).isEqualTo(1);
             audit(a);
+            a.free(guard);
+            audit(a);
         }
     }
 
     @Test
-    void balancedBoundsTheCacheAt64MiB() {
+    void balancedKeepsTheRegionsOfItsRecentPeakWithoutUnmapping() {
         try (Allocator a = Reliability.open("balanced")) {
             List<Long> blocks = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
                 blocks.add(a.malloc(2 * MiB));
             }
+            long munmaps = counter(a, "munmap_calls");
+            long regions = current(a, "large_mappings");
             for (long p : blocks) {
                 a.free(p);
             }
-            assertThat(current(a, "large_cached_bytes")).isLessThanOrEqualTo(64 * MiB).isGreaterThanOrEqualTo(62 * MiB);
-            assertThat(current(a, "mapped_bytes")).isLessThanOrEqualTo(64 * MiB + 4 * MiB);
+            // 200 MiB were live a moment ago: the bound is 400 MiB, every region stays for the working set's return
+            assertThat(counter(a, "munmap_calls")).isEqualTo(munmaps);
+            assertThat(current(a, "large_mappings")).isEqualTo(regions).isLessThanOrEqualTo(7); // 8, 8, 16, 32, 64, 64, 64 MiB
+            assertThat(current(a, "large_cached_bytes")).isGreaterThanOrEqualTo(200 * MiB).isLessThanOrEqualTo(400 * MiB);
+            long mmaps = counter(a, "mmap_calls");
+            for (int i = 0; i < 100; i++) {
+                blocks.set(i, a.malloc(2 * MiB));
+            }
+            assertThat(counter(a, "mmap_calls")).as("the working set came back: no mmap").isEqualTo(mmaps);
+            for (long p : blocks) {
+                a.free(p);
+            }
             audit(a);
         }
     }
