@@ -491,13 +491,31 @@ class LeanPolicyTest {
         }
 
         @Test
-        void theLargeCacheFollowsTheLiveBytesAboveAFloor() {
+        void theLargeBoundIsTwiceTheLiveBytesAboveAFloorBeforeOpen() {
             LeanPolicy lean = Policies.lean(Map.of());
             LeanPolicy balanced = Policies.balanced(Map.of());
             assertThat(lean.largeCacheBytes(0)).isEqualTo(10L << 20);
-            assertThat(lean.largeCacheBytes(300L << 20)).isEqualTo(300L << 20);
+            assertThat(lean.largeCacheBytes(300L << 20)).isEqualTo(600L << 20);
             assertThat(balanced.largeCacheBytes(0)).isEqualTo(64L << 20);
-            assertThat(balanced.largeCacheBytes(300L << 20)).isEqualTo(300L << 20);
+            assertThat(balanced.largeCacheBytes(300L << 20)).isEqualTo(600L << 20);
+            assertThat(balanced.largeCacheBytes(Long.MAX_VALUE)).as("no overflow").isPositive();
+        }
+
+        @Test
+        void theLargeBoundFollowsThePeakOfTheLastOneToTwoWindowsOnTheHandlesClock() {
+            FakeReleaseHandle h = Policies.handle();
+            LeanPolicy balanced = Policies.balanced(Map.of());
+            balanced.onOpen(h);
+            assertThat(balanced.largeCacheBytes(100L << 20)).isEqualTo(200L << 20);
+            h.advanceMillis(1_000);
+            assertThat(balanced.largeCacheBytes(10L << 20)).as("the peak a second ago still counts").isEqualTo(200L << 20);
+            h.advanceMillis(10_000); // a new window: the previous one's peak still counts
+            assertThat(balanced.largeCacheBytes(10L << 20)).isEqualTo(200L << 20);
+            h.advanceMillis(10_000); // two windows on: only what was live since
+            assertThat(balanced.largeCacheBytes(10L << 20)).isEqualTo(64L << 20);
+            assertThat(balanced.largeCacheBytes(50L << 20)).isEqualTo(100L << 20);
+            h.advanceMillis(60_000); // long idle: both buckets gone
+            assertThat(balanced.largeCacheBytes(0)).isEqualTo(64L << 20);
         }
 
         @Test
