@@ -98,13 +98,19 @@ final class Audit {
                         } else if (committed.contains(s) != s.committed) {
                             fail(name(s) + " is on the " + (s.committed ? "clean" : "committed") + " list but committed=" + s.committed);
                         }
-                        if (s.owner != Heap.NONE || s.listed || s.used != 0) {
-                            fail(name(s) + " is in its pool but owner=" + s.owner + " listed=" + s.listed + " used=" + s.used);
+                        if (s.owner != Heap.NONE || s.ownerThread != null || s.listed || s.used != 0) {
+                            fail(name(s) + " is in its pool but owner=" + s.owner + " ownerThread=" + s.ownerThread
+                                    + " listed=" + s.listed + " used=" + s.used);
                         }
                     } else {
                         inUse++;
                         if (s.owner == Heap.NONE || !heapSet.contains(s.owner)) {
                             fail(name(s) + " is out of its pool but owned by " + (s.owner == Heap.NONE ? "no heap" : "an unregistered heap"));
+                        }
+                        Thread ot = s.ownerThread;
+                        if (ot != null && ot != s.owner.thread && ot.isAlive()) { // stale only towards an ended thread
+                            fail(name(s) + " names live thread " + ot.getName() + " as its owner's, but its heap is "
+                                    + (s.owner.thread == null ? "pooled" : s.owner.thread.getName() + "'s"));
                         }
                         if (committed.contains(s) || clean.contains(s)) {
                             fail(name(s) + " is owned by a heap and on a pool list");
@@ -113,7 +119,7 @@ final class Audit {
                         if (s.listed != (where != null)) {
                             fail(name(s) + " listed=" + s.listed + " but it is " + (where == null ? "on no list (full)" : where));
                         }
-                        if (where == null && s.freeHead >= 0) {
+                        if (where == null && (s.freeHead >= 0 || s.localFree >= 0)) {
                             fail(name(s) + " is full (on no list) but has free blocks");
                         }
                     }
@@ -173,7 +179,7 @@ final class Audit {
                 if (p.owner != h || p.sizeClass != c || p.inPool) {
                     fail(name(p) + " is on a heap's partial list C" + c + " but owner matches=" + (p.owner == h) + " inPool=" + p.inPool);
                 }
-                if (p.freeHead < 0) {
+                if (p.freeHead < 0 && p.localFree < 0) {
                     fail(name(p) + " is on a partial list but has no free block");
                 }
                 if (p.used == 0 && !p.hasRemote()) {
@@ -213,13 +219,15 @@ final class Audit {
         }
         boolean[] seen = new boolean[s.capacity];
         int free = 0;
-        for (int i = s.freeHead; i >= 0; i = Slab.next(s.metaVolatile(i))) {
-            if (i >= s.capacity || seen[i] || !Slab.isFree(s.metaVolatile(i))) {
-                fail(name(s) + " free list is broken at block " + i);
-                break;
+        for (int head : new int[] {s.freeHead, s.localFree}) {
+            for (int i = head; i >= 0; i = Slab.next(s.metaVolatile(i))) {
+                if (i >= s.capacity || seen[i] || !Slab.isFree(s.metaVolatile(i))) {
+                    fail(name(s) + (head == s.freeHead ? " free list" : " local free list") + " is broken at block " + i);
+                    break;
+                }
+                seen[i] = true;
+                free++;
             }
-            seen[i] = true;
-            free++;
         }
         if (free + live + remote != s.capacity) {
             fail(name(s) + " free list holds " + free + " blocks; with " + live + " live and " + remote + " remote that is not "

@@ -70,6 +70,7 @@ final class ClassPool {
         s.superSlab.inPool--;
         s.listed = true;
         s.owner = heap;
+        s.ownerThread = heap.thread;
         stats.increment(Stat.SLABS_IN_USE);
         stats.increment(Stat.SLABS_CARVED);
         return s;
@@ -83,6 +84,7 @@ final class ClassPool {
     synchronized boolean release(Slab s, long now) {
         assert s.used == 0 && !s.inPool;
         s.owner = Heap.NONE;
+        s.ownerThread = null;
         s.listed = false;
         s.inPool = true;
         s.emptySince = now;

@@ -55,6 +55,14 @@ public final class HakmemAllocator implements Allocator {
     private Thread primaryThread;
     private Heap primaryHeap = UNBOUND;
     private Slab[] primaryCurrent = UNBOUND.current;
+    /**
+     * Every other bound thread's heap, direct-mapped by thread id ({@code threadId() & (THREAD_SLOTS - 1)}): a slot
+     * answers for the caller only if its heap's thread is the caller, so a lookup is one array load and a compare,
+     * with no hashing. Two live threads whose ids share a slot: the later one falls back to the ThreadLocal (slow
+     * path). Slots are written under heapLock; a racy reader sees a heap whose thread is not itself, or its own.
+     */
+    private final Heap[] byThread = new Heap[THREAD_SLOTS];
+    private static final int THREAD_SLOTS = 1024;
     private final Object heapLock = new Object();
     private final List<Heap> bound = new ArrayList<>();
     private volatile Heap[] pooledHeaps = new Heap[0];
@@ -73,6 +81,7 @@ public final class HakmemAllocator implements Allocator {
 
     public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
                            boolean osStats, List<OptionValue> optionRows) {
+        java.util.Arrays.fill(byThread, UNBOUND);
         this.policyId = policyId;
         this.os = os;
         this.stats = stats;
@@ -112,7 +121,15 @@ public final class HakmemAllocator implements Allocator {
 
     /** The calling thread's heap, or {@link #UNBOUND} (never null). */
     private Heap heapOf(Thread t) {
-        return primaryThread == t ? primaryHeap : boundHeap.get();
+        if (primaryThread == t) {
+            return primaryHeap;
+        }
+        Heap h = byThread[slot(t)];
+        return h.thread == t ? h : boundHeap.get();
+    }
+
+    private static int slot(Thread t) {
+        return (int) t.threadId() & (THREAD_SLOTS - 1);
     }
 
     @Override
@@ -126,7 +143,13 @@ public final class HakmemAllocator implements Allocator {
             return mallocSlow(size);
         }
         Thread t = Thread.currentThread();
-        Slab[] current = primaryThread == t ? primaryCurrent : boundHeap.get().current;
+        Slab[] current;
+        if (primaryThread == t) {
+            current = primaryCurrent;
+        } else {
+            Heap h = byThread[slot(t)];
+            current = h.thread == t ? h.current : UNBOUND.current; // UNBOUND's slabs have no free block: the slow path
+        }
         Slab s = current[c];
         int i = s.freeHead;
         if (i >= 0) {
@@ -143,18 +166,16 @@ public final class HakmemAllocator implements Allocator {
     public void free(long address) {
         Slab s = PageMap.get(address);
         if (s != null) {
-            Thread t = Thread.currentThread();
-            Heap h = primaryThread == t ? primaryHeap : boundHeap.get();
-            if (s.owner == h) { // never true for pooled or large slabs (owner NONE) or unbound threads (UNBOUND)
-                long off = address - s.start;
-                int i = (int) ((off * s.magic) >>> 32);
+            // the caller's own slab (never true for pooled or large slabs: no owner thread) of this allocator
+            if (s.ownerThread == Thread.currentThread() & s.allocator == this) {
+                long p = (address - s.start) * s.magic; // index and start test in one multiply (Slab.magic)
+                int i = (int) (p >>> Slab.MAGIC_SHIFT);
                 int[] meta = s.meta;
-                if (i * s.blockSize == off && meta[i] == Slab.LIVE) {
-                    int head = s.freeHead;
-                    meta[i] = head + 1;
-                    s.freeHead = i;
-                    if (--s.used == 0 | head < 0) {
-                        h.afterFree(s);
+                if ((p & Slab.MAGIC_LOW) < s.magic && meta[i] == Slab.LIVE) {
+                    meta[i] = s.localFree + 1; // onto the local list: the next malloc pops the other one
+                    s.localFree = i;
+                    if (--s.used == 0 | !s.listed) { // empty, or it was full (on no list)
+                        s.owner.afterFree(s);
                     }
                     return;
                 }
@@ -305,6 +326,11 @@ public final class HakmemAllocator implements Allocator {
             if (prev == null || !prev.isAlive()) {
                 setPrimaryLocked(t, h);
             }
+            Heap occupant = byThread[slot(t)];
+            Thread holder = occupant.thread;
+            if (holder == null || !holder.isAlive()) {
+                byThread[slot(t)] = h;
+            }
         }
         // outside the registry lock: collecting may release slabs, which calls the policy
         h.collectRemote();
@@ -329,6 +355,9 @@ public final class HakmemAllocator implements Allocator {
             Heap h = bound.get(k);
             if (!h.thread.isAlive()) { // the thread's last action happens-before this
                 bound.remove(k);
+                if (byThread[slot(h.thread)] == h) {
+                    byThread[slot(h.thread)] = UNBOUND;
+                }
                 h.thread = null;
                 h.abandoned = true;
                 h.pooled = true;
@@ -414,8 +443,14 @@ public final class HakmemAllocator implements Allocator {
             return;
         }
         int i = found.indexOf(address - found.start);
-        Heap h = heapOf(Thread.currentThread());
+        Thread me = Thread.currentThread();
+        Heap h = heapOf(me);
         if (found.owner == h) {
+            if (found.ownerThread != me && h.thread == me) { // a slab of a heap this thread adopted: refresh, retry
+                found.ownerThread = me;
+                free(address);
+                return;
+            }
             // our own slab but the block is not LIVE
             throw doubleFree(address, found.meta[i]);
         }

@@ -50,10 +50,15 @@ final class Slab {
     final long length;
     final long blockSize;
     /**
-     * ceil(2^32 / blockSize): offset * magic >>> 32 == offset / blockSize for every block start (k * blockSize < 2^32);
-     * any other offset maps to some index whose start differs from it, so the start check rejects it.
+     * ceil(2^48 / blockSize). For an offset inside the slab (below 2 MiB) one multiply answers both questions of a
+     * free: {@code p = offset * magic}; {@code p >>> 48} is {@code offset / blockSize}, and {@code offset} is a block
+     * start exactly when the low 48 bits of {@code p} are below {@code magic} (the rounding error of a start,
+     * {@code k * (magic * blockSize - 2^48)}, stays below it; any remainder r >= 1 adds r * magic without wrapping).
+     * {@code SlabIndexTest} checks every offset of every class.
      */
     final long magic;
+    static final int MAGIC_SHIFT = 48;
+    static final long MAGIC_LOW = (1L << MAGIC_SHIFT) - 1;
     final int capacity;
     final int sizeClass;
     final boolean large;
@@ -74,7 +79,21 @@ final class Slab {
      * changes while the slab holds no live block, and whoever frees a block learned of it after that change.
      */
     Heap owner = Heap.NONE;
+    /**
+     * The thread {@link #owner} was bound to when it took the slab (null: pooled or no heap). A free by this thread is
+     * the owner's: one load from the slab, no heap lookup. It can only be stale towards a thread that ended (a heap's
+     * thread changes only after its thread ended) or towards null (a heap adopted since), and then the free takes the
+     * slow path, which refreshes it.
+     */
+    Thread ownerThread;
+    /** The list malloc pops. */
     int freeHead = -1;
+    /**
+     * The list the owner's frees push (mimalloc's {@code local_free}): malloc does not pop it until {@link #freeHead}
+     * runs dry and {@link #takeLocal} moves it over, so a free and the next malloc of the class never work on the same
+     * list head (no store-to-load dependency between them). Both lists use the {@link #meta} links.
+     */
+    int localFree = -1;
     int used;
     /** True while the slab is its heap's current slab or on its partial list. */
     boolean listed;
@@ -102,7 +121,7 @@ final class Slab {
         this.start = start;
         this.length = SizeClasses.slabBytes(sizeClass);
         this.blockSize = SizeClasses.BLOCK[sizeClass];
-        this.magic = ((1L << 32) + blockSize - 1) / blockSize;
+        this.magic = ((1L << MAGIC_SHIFT) + blockSize - 1) / blockSize;
         this.capacity = (int) (length / blockSize);
         this.sizeClass = sizeClass;
         this.large = false;
@@ -122,6 +141,22 @@ final class Slab {
             meta[i] = (i + 1 < capacity ? i + 2 : 0) | ZERO; // next = i + 1
         }
         this.freeHead = capacity > 0 ? 0 : -1;
+        this.localFree = -1;
+    }
+
+    /**
+     * When the malloc list is empty, makes the owner-freed blocks its list (owner only). True if a block is free
+     * now; false if the slab is full.
+     */
+    boolean takeLocal() {
+        if (freeHead < 0) {
+            if (localFree < 0) {
+                return false; // full (or NO_SLAB, which is shared: never written)
+            }
+            freeHead = localFree;
+            localFree = -1;
+        }
+        return true;
     }
 
     /** The free-list successor stored in a free entry, or -1 at the end. */
@@ -157,8 +192,9 @@ final class Slab {
         if (offset < 0 || offset >= length) {
             return -1;
         }
-        int i = (int) ((offset * magic) >>> 32);
-        return i < capacity && i * blockSize == offset ? i : -1;
+        long p = offset * magic;
+        int i = (int) (p >>> MAGIC_SHIFT);
+        return i < capacity && (p & MAGIC_LOW) < magic ? i : -1;
     }
 
     boolean casMeta(int i, int expect, int update) {
