@@ -45,8 +45,13 @@ final class PageMap {
         set(address, length, null);
     }
 
-    /** Points every unit of {@code [address, address + length)} at {@code slab} (null: forget them). */
-    static synchronized void set(long address, long length, Slab slab) {
+    /**
+     * Points every unit of {@code [address, address + length)} at {@code slab} (null: forget them).
+     *
+     * @return the number of leaves this call created (each {@link MetadataSize#PAGE_MAP_LEAF} bytes, never freed)
+     */
+    static synchronized int set(long address, long length, Slab slab) {
+        int created = 0;
         for (long a = address; a < address + length; a += 1L << UNIT_SHIFT) {
             int r = (int) (a >>> SPAN_SHIFT);
             Slab[] leaf = ROOT[r];
@@ -56,8 +61,10 @@ final class PageMap {
                 }
                 leaf = new Slab[1 << LEAF_BITS];
                 ROOT[r] = leaf;
+                created++;
             }
             leaf[(int) (a >>> UNIT_SHIFT) & LEAF_MASK] = slab;
         }
+        return created;
     }
 }
