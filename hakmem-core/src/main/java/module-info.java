@@ -5,6 +5,11 @@
 module hakmem.core {
     requires hakmem.api;
     requires com.google.guice;
+    requires jdk.jfr;
+    requires java.management;
+
+    // JFR reads the fields of the event classes; jconsole and JMX clients see the MBean through its interface only
+    exports hakmem.core.jfr to jdk.jfr;
 
     provides hakmem.api.spi.AllocatorProvider with hakmem.core.HakmemProvider;
     provides hakmem.api.spi.PolicyPlugin with hakmem.core.policy.KeepPlugin;

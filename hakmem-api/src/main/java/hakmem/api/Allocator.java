@@ -90,6 +90,20 @@ public interface Allocator extends SegmentAllocator, AutoCloseable {
      */
     long residentBytes();
 
+    /**
+     * Releases now everything the allocator holds and can release, whatever its release policy's pacing (as glibc's
+     * {@code malloc_trim(0)} or mimalloc's {@code mi_collect(true)}): every fully empty superslab and every cached
+     * mapping of a freed large block is unmapped, and every other empty slab is decommitted with
+     * {@code MADV_DONTNEED} (unless a madvise error disabled decommit). Live blocks are never touched, and neither are
+     * the empty slabs a thread heap keeps as its current slab. Thread-safe: other threads may malloc and free
+     * meanwhile (what they free during the call may or may not be released by it). Costs system calls: meant for
+     * "the service just went idle" or an operator's command, not for a loop.
+     *
+     * @return the bytes released: decommitted plus unmapped (an unmapped superslab counts its whole 2 MiB)
+     * @throws IllegalStateException after {@link #close()}
+     */
+    long trim();
+
     /** The id of the release policy in force, e.g. {@code "balanced"}. */
     String policy();
 

@@ -186,7 +186,9 @@ final class CompareCommand implements Callable<Integer> {
             params.put(w.id(), counts.resolve(w));
         }
 
-        int total = ws.size() * n * subjects.size();
+        List<String> forked = new ArrayList<>(subjects);
+        forked.add(Subjects.NO_ALLOC); // the JVM baseline of each workload, interleaved with the subjects
+        int total = ws.size() * n * forked.size();
         Progress progress = Progress.forConsole(total);
         progress.line(String.format(Locale.ROOT, "hakmem compare: %s on %s, %d runs each, interleaved, one JVM per run -> %s",
                 String.join(", ", subjects), String.join(", ", params.keySet()), n, dir));
@@ -194,7 +196,7 @@ final class CompareCommand implements Callable<Integer> {
         for (Workload w : ws) {
             Params p = params.get(w.id());
             for (int r = 1; r <= n; r++) {
-                for (String s : subjects) {
+                for (String s : forked) {
                     String step = w.id() + " " + s + " #" + r;
                     progress.start(step);
                     Path log = dir.resolve("logs").resolve(w.id() + "-" + SubjectSpec.parse(s).fileLabel() + "-" + r + ".log");

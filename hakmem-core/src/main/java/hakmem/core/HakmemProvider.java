@@ -19,6 +19,7 @@ import hakmem.api.spi.ReleasePolicy;
 import hakmem.api.spi.StatsSink;
 import hakmem.core.alloc.HakmemAllocator;
 import hakmem.core.option.CoreOptions;
+import hakmem.core.observe.Observers;
 import hakmem.core.option.OptionTable;
 import hakmem.core.os.OsLayer;
 import hakmem.core.policy.PolicyRegistry;
@@ -97,7 +98,8 @@ public final class HakmemProvider implements AllocatorProvider {
         }
         OsLayer os = new OsLayer(boxes.getInstance(OsBox.class), stats);
         HakmemAllocator allocator = new HakmemAllocator(id, policy, os, stats, boxes.getInstance(StatsSink.class),
-                resolved.flag(CoreOptions.OS_STATS), resolved.rows());
+                resolved.flag(CoreOptions.OS_STATS), resolved.rows(), resolved.bytes(CoreOptions.SOFT_LIMIT_MB));
+        Observers.attach(allocator, resolved.flag(CoreOptions.JMX));
         if (log.isLoggable(System.Logger.Level.DEBUG)) {
             log.log(System.Logger.Level.DEBUG, "hakmem: policy " + id + " (" + found.module() + ", chosen by " + chosenBy
                     + "); options: " + resolved.rows().stream().map(r -> r.name() + "=" + r.value() + " [" + r.source() + "]")

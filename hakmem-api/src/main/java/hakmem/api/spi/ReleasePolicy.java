@@ -80,4 +80,15 @@ public interface ReleasePolicy {
      */
     default void onLargeCached(long bytes, ReleaseHandle handle) {
     }
+
+    /**
+     * The allocator's committed footprint is {@code overBytes} above its soft limit (option {@code soft.limit.mb}):
+     * release what this policy is willing to, now, through the handle. Called on the allocating thread that found
+     * the footprint over (a slow path: the allocator had just mapped memory), with no core lock held. If the
+     * footprint is still above the limit afterwards, the core trims by itself (everything releasable, as
+     * {@link hakmem.api.Allocator#trim()}); so a policy that does nothing here (the default) leaves the whole
+     * decision to the core.
+     */
+    default void onSoftLimit(ReleaseHandle handle, long overBytes) {
+    }
 }

@@ -41,10 +41,11 @@ public final class Comparison {
         this.baseline = baseline;
         this.targetBytes = targetBytes;
         for (String w : workloads) {
+            double jvm = jvmBaselineRss(w);
             for (String s : subjects) {
                 List<RunResult> mine = this.runs.stream().filter(r -> w.equals(r.workload()) && s.equals(r.subject())).toList();
                 if (!mine.isEmpty()) {
-                    summaries.add(Summary.of(w, s, mine));
+                    summaries.add(Summary.of(w, s, mine, jvm));
                 }
             }
         }
@@ -60,6 +61,15 @@ public final class Comparison {
                 verdicts.put(w, vs);
             }
         }
+    }
+
+    /**
+     * The JVM baseline of a workload: the median peak RSS of its successful no-alloc runs (the workload's loop with
+     * no allocator, in a JVM with the same options), NaN if it has none. Those runs are not subjects.
+     */
+    public double jvmBaselineRss(String workload) {
+        return Stats.median(runs.stream().filter(r -> r.isBaseline() && r.ok() && r.workload().equals(workload))
+                .mapToDouble(RunResult::peakRssBytes).filter(d -> !Double.isNaN(d)).toArray());
     }
 
     /** Whether a workload is judged by the release rules (burst) rather than the steady-state rules. */

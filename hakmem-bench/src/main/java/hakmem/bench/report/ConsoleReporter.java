@@ -1,5 +1,6 @@
 package hakmem.bench.report;
 
+import hakmem.bench.subject.Subjects;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class ConsoleReporter implements Reporter {
         if (ss.stream().anyMatch(s -> Summary.RSS_OVER_BASELINE.equals(s.peakOverLiveMeasure()))) {
             out.println("  " + Format.PEAK_OVER_LIVE_RSS_NOTE);
         }
+        footprint(c, workload, ss, n);
         List<Summary> release = ss.stream().filter(Summary::hasReleaseFigures).toList();
         if (!release.isEmpty()) {
             out.printf(Locale.ROOT, "  release (allocator resident, timed window):%n");
@@ -71,6 +73,21 @@ public final class ConsoleReporter implements Reporter {
             if (s.failed() > 0) {
                 out.printf("  ! %s: %d of %d runs failed: %s%n", s.subject(), s.failed(), s.runs(), s.firstError());
             }
+        }
+    }
+
+    /** Every subject on the same footing: peak RSS over the no-alloc JVM, beside the allocator's own resident + metadata. */
+    void footprint(Comparison c, String workload, List<Summary> ss, int n) {
+        double jvm = c.jvmBaselineRss(workload);
+        if (Double.isNaN(jvm)) {
+            return;
+        }
+        out.printf(Locale.ROOT, "  footprint over the JVM baseline (%s, same JVM options, no allocator: peak RSS %s):%n",
+                Subjects.NO_ALLOC, Format.bytes(jvm));
+        String frow = "  %-" + n + "s %16s %26s%n";
+        out.printf(Locale.ROOT, frow, "subject", "peak RSS - JVM", "alloc resident + metadata");
+        for (Summary s : ss) {
+            out.printf(Locale.ROOT, frow, s.subject(), Format.bytes(s.rssOverJvmMedian()), Format.footprint(s));
         }
     }
 

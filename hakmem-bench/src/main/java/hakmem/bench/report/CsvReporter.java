@@ -28,7 +28,7 @@ public final class CsvReporter implements Reporter {
             "peak_over_live", "peak_over_live_measure", "alloc_peak_mapped_bytes_max", "mapped_over_live",
             "mib_seconds_held_median", "time_to_release_ms_max",
             "recommit_bytes_median", "released_bytes_median", "returned_bytes_median", "syscalls_per_mib_released_max",
-            "verdict");
+            "rss_over_jvm_baseline_bytes_median", "alloc_resident_plus_metadata_bytes_max", "verdict");
 
     private final Path dir;
 
@@ -76,7 +76,8 @@ public final class CsvReporter implements Reporter {
                     s.peakOverLiveMeasure() == null ? "" : cell(s.peakOverLiveMeasure()), d(s.allocMappedPeakMax()),
                     d(s.mappedOverLive()), d(s.mibSecondsMedian()),
                     d(s.timeToReleaseMsMax()), d(s.recommitBytesMedian()), d(s.releasedBytesMedian()),
-                    d(s.returnedBytesMedian()), d(s.syscallsPerMibReleasedMax()), v == null ? "" : v.kind().label()))).append('\n');
+                    d(s.returnedBytesMedian()), d(s.syscallsPerMibReleasedMax()), d(s.rssOverJvmMedian()),
+                    d(s.allocFootprintMax()), v == null ? "" : v.kind().label()))).append('\n');
         }
         return sb.toString();
     }

@@ -56,6 +56,11 @@ public final class Format {
     public static final String PEAK_OVER_LIVE_RSS_NOTE = "* peers: (peak RSS - RSS at the run's start, the JVM baseline) / "
             + "peak live; they cannot report their own resident bytes, so it includes what the JVM itself grew by";
 
+    /** The allocator's own footprint of a summary: resident + metadata, or n/a for peers (they cannot tell). */
+    public static String footprint(Summary s) {
+        return Double.isNaN(s.allocFootprintMax()) ? "n/a" : bytes(s.allocFootprintMax());
+    }
+
     public static String percent(double v) {
         return Double.isNaN(v) ? "n/a" : String.format(Locale.ROOT, "%+.2f%%", v * 100);
     }

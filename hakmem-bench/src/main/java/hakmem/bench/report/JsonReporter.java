@@ -39,6 +39,10 @@ public final class JsonReporter implements Reporter {
         for (Summary s : c.summaries()) {
             sum.add(s.toJson(c.baselineOf(s.workload())));
         }
+        ObjectNode jvm = o.putObject("jvmBaselinePeakRssBytes"); // per workload: the no-alloc runs' median peak RSS
+        for (String w : c.workloads()) {
+            Summary.num(jvm, w, c.jvmBaselineRss(w));
+        }
         ArrayNode vs = o.putArray("verdicts");
         c.verdicts().forEach((w, list) -> list.forEach(v -> vs.add(v.toJson().put("workload", w)
                 .put("rules", Comparison.isRelease(w) ? "release" : "steady-state"))));

@@ -123,6 +123,16 @@ public final class MarkdownReporter implements Reporter {
         if (ss.stream().anyMatch(s -> Summary.RSS_OVER_BASELINE.equals(s.peakOverLiveMeasure()))) {
             sb.append("\n").append(Format.PEAK_OVER_LIVE_RSS_NOTE).append(".\n");
         }
+        double jvm = c.jvmBaselineRss(w);
+        if (!Double.isNaN(jvm)) {
+            sb.append(String.format(Locale.ROOT, "%nFootprint over the JVM baseline (`no-alloc`: the same loop and JVM options with no "
+                    + "allocator; its peak RSS %s):%n%n| subject | peak RSS - JVM baseline | alloc resident + metadata |%n|---|---:|---:|%n",
+                    Format.bytes(jvm)));
+            for (Summary s : ss) {
+                sb.append(String.format(Locale.ROOT, "| %s | %s | %s |%n", s.subject(), Format.bytes(s.rssOverJvmMedian()),
+                        Format.footprint(s)));
+            }
+        }
         List<Summary> release = ss.stream().filter(Summary::hasReleaseFigures).toList();
         if (!release.isEmpty()) {
             sb.append("\n| subject | MiB-s held | time to release | re-commit (1 s) | released | syscalls / MiB released |\n"

@@ -25,6 +25,12 @@ import java.util.function.ToDoubleFunction;
  * @param allocMappedPeakMax the most address space the allocator had mapped at once (max over runs; NaN for peers)
  * @param mappedOverLive     {@code allocMappedPeakMax / livePeakMedian}: the footprint of a program that touches
  *                           every page it allocates (the loops touch two bytes per block); NaN for peers
+ * @param rssOverJvmMedian   peak RSS over the JVM baseline: each run's peak RSS less the median peak RSS of the
+ *                           workload's no-alloc runs (same JVM options, no allocator), median over runs; what the
+ *                           subject added to the process, the same measure for a peer and a policy (NaN without
+ *                           baseline runs)
+ * @param allocFootprintMax  the allocator's own footprint: peak resident bytes of its mappings plus peak Java-heap
+ *                           metadata bytes, max over runs (NaN for peers)
  */
 public record Summary(String workload, String subject, String kind, String detail, int runs, int failed,
                       String firstError, double[] opsPerRun, double opsMedian, double opsMin, double opsMax,
@@ -35,7 +41,7 @@ public record Summary(String workload, String subject, String kind, String detai
                       double recommitBytesMedian, double releasedBytesMedian, double returnedBytesMedian,
                       double syscallsPerMibReleasedMax, double livePeakMedian, double liveEndMedian,
                       double peakOverLive, String peakOverLiveMeasure, double allocMappedPeakMax,
-                      double mappedOverLive) {
+                      double mappedOverLive, double rssOverJvmMedian, double allocFootprintMax) {
     /** {@link #peakOverLiveMeasure} of hakmem policies. */
     public static final String ALLOCATOR_RESIDENT = "allocator resident";
     /** {@link #peakOverLiveMeasure} of peers. */
@@ -54,8 +60,16 @@ public record Summary(String workload, String subject, String kind, String detai
         return isPolicy() && !Double.isNaN(mibSecondsMedian);
     }
 
-    /** Summarizes the runs of one subject on one workload. */
+    /** Summarizes the runs of one subject on one workload, without a JVM baseline. */
     public static Summary of(String workload, String subject, List<RunResult> runs) {
+        return of(workload, subject, runs, Double.NaN);
+    }
+
+    /**
+     * Summarizes the runs of one subject on one workload; {@code jvmBaselineRss} is the median peak RSS of the
+     * workload's no-alloc runs (NaN if there are none).
+     */
+    public static Summary of(String workload, String subject, List<RunResult> runs, double jvmBaselineRss) {
         List<RunResult> ok = new ArrayList<>();
         String firstError = null;
         String kind = runs.isEmpty() ? "peer" : runs.getFirst().kind();
@@ -103,7 +117,9 @@ public record Summary(String workload, String subject, String kind, String detai
                 Stats.median(values(release, ReleaseFigures::returnedBytes)),
                 Stats.max(values(release, ReleaseFigures::syscallsPerMibReleased)), livePeak,
                 Stats.median(values(ok, RunResult::liveEndBytes)), multiple, measure, mapped,
-                livePeak > 0 ? mapped / livePeak : Double.NaN);
+                livePeak > 0 ? mapped / livePeak : Double.NaN,
+                Stats.median(values(ok, r -> r.peakRssBytes() - jvmBaselineRss)),
+                Stats.max(values(ok, RunResult::allocFootprintBytes)));
     }
 
     static <T> double[] values(List<T> runs, ToDoubleFunction<T> figure) {
@@ -169,6 +185,8 @@ public record Summary(String workload, String subject, String kind, String detai
         Json.put(o, "peakOverLiveMeasure", peakOverLiveMeasure);
         num(o, "allocPeakMappedBytesMax", allocMappedPeakMax);
         num(o, "mappedOverLive", mappedOverLive);
+        num(o, "rssOverJvmBaselineBytesMedian", rssOverJvmMedian);
+        num(o, "allocResidentPlusMetadataBytesMax", allocFootprintMax);
         num(o, "mibSecondsHeldMedian", mibSecondsMedian);
         if (timeToReleaseMsMax == Double.POSITIVE_INFINITY) {
             o.put("timeToReleaseMsMax", "never");

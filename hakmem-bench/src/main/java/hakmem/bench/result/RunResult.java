@@ -18,6 +18,8 @@ import java.util.List;
  * @param livePeakBytes the highest such sum over the run (NaN if not tracked)
  * @param allocPeakMappedBytes the most address space the allocator had mapped at once (NaN for peers): resident
  *                      counts touched pages only, and the loops touch two bytes per block
+ * @param allocPeakMetadataBytes the most Java-heap bytes the allocator's bookkeeping held at once (its
+ *                      {@code metadata_bytes} peak; NaN for peers and the baseline)
  * @param marks  the phase marks in the order taken
  * @param samples the sampled series, in time order
  */
@@ -26,7 +28,7 @@ public record RunResult(String workload, String subject, String kind, int run, b
                         double peakRssBytes, double allocPeakResidentBytes, double allocEndResidentBytes,
                         double allocAfterFreeResidentBytes, double syscallsPerOp, double residentDrift,
                         double residentDriftBytes, double rssBaselineBytes, double liveEndBytes,
-                        double livePeakBytes, double allocPeakMappedBytes, List<Mark> marks, List<Sample> samples, ObjectNode raw) {
+                        double livePeakBytes, double allocPeakMappedBytes, double allocPeakMetadataBytes, List<Mark> marks, List<Sample> samples, ObjectNode raw) {
 
     public RunResult {
         marks = List.copyOf(marks);
@@ -46,6 +48,16 @@ public record RunResult(String workload, String subject, String kind, int run, b
 
     public boolean isPolicy() {
         return "policy".equals(kind);
+    }
+
+    /** A run of the JVM baseline (the workload with no allocator, {@code no-alloc}). */
+    public boolean isBaseline() {
+        return "baseline".equals(kind);
+    }
+
+    /** The allocator's own footprint at its peak: resident bytes of its mappings plus its Java-heap metadata (NaN for peers). */
+    public double allocFootprintBytes() {
+        return allocPeakResidentBytes + allocPeakMetadataBytes;
     }
 
     /** Peak RSS above the RSS at the open mark: what the run added to the process (NaN if either is unknown). */
@@ -111,7 +123,8 @@ public record RunResult(String workload, String subject, String kind, int run, b
                 o.path("checks").asLong(0), o.path("gcCount").asLong(0), num(o, "peakRssBytes"),
                 num(o, "allocPeakResidentBytes"), num(o, "allocEndResidentBytes"), num(o, "allocAfterFreeResidentBytes"),
                 num(o, "syscallsPerOp"), num(o, "residentDrift"), num(o, "residentDriftBytes"), num(o, "rssBaselineBytes"),
-                num(o, "liveEndBytes"), num(o, "livePeakBytes"), num(o, "allocPeakMappedBytes"), marks, samples, o);
+                num(o, "liveEndBytes"), num(o, "livePeakBytes"), num(o, "allocPeakMappedBytes"),
+                num(o, "allocPeakMetadataBytes"), marks, samples, o);
     }
 
     private static String text(JsonNode n, String key, String dflt) {

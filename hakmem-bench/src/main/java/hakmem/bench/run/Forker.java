@@ -176,7 +176,7 @@ public final class Forker {
             result = Json.object();
             result.put("subject", subject);
             result.put("workload", workload);
-            result.put("kind", Subjects.isPeer(subject) ? "peer" : "policy");
+            result.put("kind", Subjects.kindOf(subject));
             result.put("ok", false);
             result.put("error", (finished ? "the run's JVM exited with " + proc.exitValue() + " and printed no result"
                     : "the run timed out after " + timeoutSeconds + " s") + "; last lines of " + log + ": " + tail(log));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import hakmem.api.AllocatorStats;
 import hakmem.bench.subject.Subject;
 import hakmem.bench.subject.Subjects;
+import hakmem.bench.workload.Mem;
 import hakmem.bench.workload.Meter;
 import hakmem.bench.workload.Outcome;
 import hakmem.bench.workload.Params;
@@ -36,6 +37,10 @@ public final class Runner {
     }
 
     public static ObjectNode run(String subjectId, Workload workload, Params p, long sampleMs, DoubleConsumer progress) {
+        if (subjectId.equals(Subjects.NO_ALLOC)) {
+            // before any workload code reads Mem.TOUCH: a baseline run's fake blocks are never touched
+            System.setProperty(Mem.NO_TOUCH_PROPERTY, "true");
+        }
         ObjectNode out = Json.object();
         out.put("subject", subjectId);
         out.put("workload", workload.id());
@@ -55,6 +60,10 @@ public final class Runner {
         Subject subject = null;
         Sampler sampler = null;
         try {
+            if (subjectId.equals(Subjects.NO_ALLOC) && Mem.TOUCH) {
+                throw new IllegalStateException("the no-alloc baseline needs -D" + Mem.NO_TOUCH_PROPERTY
+                        + "=true before the workload classes load (hakmem compare sets it)");
+            }
             subject = Subjects.create(subjectId, workload.maxLive(p), workload.crossThreadFrees(p));
             out.put("kind", subject.kind());
             out.put("detail", subject.detail());
@@ -90,7 +99,7 @@ public final class Runner {
             out.put("ok", false);
             out.put("error", describe(t));
             if (!out.has("kind")) {
-                out.put("kind", Subjects.isPeer(subjectId) ? "peer" : "policy");
+                out.put("kind", Subjects.kindOf(subjectId));
             }
         } finally {
             if (sampler != null) {
@@ -203,15 +212,24 @@ public final class Runner {
      * blocks of many pages this is the footprint a program that fills its blocks would see. Null without stats.
      */
     static void mappedPeak(ObjectNode out, AllocatorStats end) {
+        peakOf(out, end, "mapped_bytes", "allocPeakMappedBytes");
+        peakOf(out, end, "metadata_bytes", "allocPeakMetadataBytes");
+    }
+
+    /**
+     * The peak of a count as {@code key}, or null without stats or without the count. {@code metadata_bytes} is the
+     * Java-heap bytes of the allocator's bookkeeping: beside its resident bytes, it is the allocator's whole footprint.
+     */
+    private static void peakOf(ObjectNode out, AllocatorStats end, String count, String key) {
         try {
             if (end != null) {
-                out.put("allocPeakMappedBytes", end.count("mapped_bytes").peak());
+                out.put(key, end.count(count).peak());
                 return;
             }
         } catch (NoSuchElementException e) {
             // a core without the gauge
         }
-        out.putNull("allocPeakMappedBytes");
+        out.putNull(key);
     }
 
     /** Derives the run's figures from the outcome, the marks and the samples. */

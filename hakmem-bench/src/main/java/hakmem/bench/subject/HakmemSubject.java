@@ -3,6 +3,8 @@ package hakmem.bench.subject;
 import hakmem.api.Allocator;
 import hakmem.api.AllocatorStats;
 import hakmem.api.Hakmem;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * A hakmem allocator opened with one policy; options come from the subject's inline options, which beat
@@ -14,7 +16,21 @@ final class HakmemSubject extends Subject {
 
     HakmemSubject(SubjectSpec spec) {
         this.spec = spec;
-        this.allocator = Hakmem.open(spec.id(), spec.options());
+        this.allocator = Hakmem.open(spec.id(), options(spec, System.getProperty("hakmem.jmx"), System.getenv("HAKMEM_JMX")));
+    }
+
+    /**
+     * The subject's options, plus {@code jmx=0} unless the subject, {@code -Dhakmem.jmx} or {@code HAKMEM_JMX} says
+     * otherwise: the MBean would create the JVM's platform MBean server (about 4.5 MiB of RSS) in policy runs only,
+     * and peers register nothing, so peak RSS would compare JVM infrastructure rather than allocators.
+     */
+    static Map<String, String> options(SubjectSpec spec, String property, String env) {
+        if (spec.options().containsKey("jmx") || property != null || env != null) {
+            return spec.options();
+        }
+        Map<String, String> all = new LinkedHashMap<>(spec.options());
+        all.put("jmx", "0");
+        return all;
     }
 
     @Override

@@ -11,6 +11,11 @@ import java.util.Optional;
  * named in {@link #create}, one {@code new} per branch, so a JVM loads the one class it runs.
  */
 public final class Subjects {
+    /** The JVM-baseline subject: the workload's loop with no allocator ({@link NoAllocSubject}); compare runs it itself. */
+    public static final String NO_ALLOC = "no-alloc";
+    /** The kind of {@link #NO_ALLOC} runs (neither {@code policy} nor {@code peer}). */
+    public static final String BASELINE_KIND = "baseline";
+
     /** The peer ids, in the order reports list them. */
     public static final List<String> PEERS = List.of("ffm-malloc", "ffm-mimalloc", "ffm-jemalloc", "unsafe", "netty", "arena");
 
@@ -23,6 +28,11 @@ public final class Subjects {
 
     public static boolean isPeer(String id) {
         return PEERS.contains(id);
+    }
+
+    /** The kind a run of {@code id} reports: {@code peer}, {@code baseline} ({@link #NO_ALLOC}) or {@code policy}. */
+    public static String kindOf(String id) {
+        return isPeer(id) ? "peer" : id.equals(NO_ALLOC) ? BASELINE_KIND : "policy";
     }
 
     /** Availability of a peer, checked without loading anything (no restricted method, no downcall). */
@@ -111,6 +121,7 @@ public final class Subjects {
             case "unsafe" -> new UnsafeSubject();
             case "netty" -> new NettySubject(maxLive);
             case "arena" -> new ArenaSubject(maxLive, crossThreadFrees);
+            case NO_ALLOC -> new NoAllocSubject();
             default -> new HakmemSubject(SubjectSpec.parse(id));
         };
     }

@@ -58,6 +58,21 @@ class ChildJvmTest {
         assertThat(r.path("syscallsPerOp").isNumber()).isTrue();
         assertThat(r.path("allocPeakMappedBytes").asLong()).isGreaterThanOrEqualTo(r.path("allocPeakResidentBytes").asLong());
         assertThat(r.path("stats").path("counters").has("mmap_calls")).isTrue();
+        assertThat(r.path("allocPeakMetadataBytes").asLong()).as("the allocator's Java-heap bookkeeping").isPositive()
+                .isEqualTo(r.path("stats").path("counts").path("metadata_bytes").path("peak").asLong());
+    }
+
+    @Test
+    void theNoAllocBaselineRunsTheLoopWithoutMemory(@TempDir Path dir) throws Exception {
+        var p = Workloads.byId("mixed").defaults(true).withOps(200_000).withWarmup(20_000);
+        ObjectNode r = new Forker(List.of(), 120).run(Subjects.NO_ALLOC, "mixed", p, 5, dir.resolve("run.log"), f -> { });
+        assertThat(r.path("ok").asBoolean()).as("run failed: %s", r).isTrue();
+        assertThat(r.path("kind").asText()).isEqualTo("baseline");
+        assertThat(r.path("timedOps").asLong()).isEqualTo(200_000);
+        assertThat(r.path("rngFinal").asText()).isEqualTo(r.path("rngExpected").asText());
+        assertThat(r.path("peakRssBytes").asLong()).isGreaterThan(10_000_000);
+        assertThat(r.path("allocPeakResidentBytes").isNull()).isTrue();
+        assertThat(r.path("detail").asText()).contains("no allocator");
     }
 
     @Test
@@ -86,14 +101,17 @@ class ChildJvmTest {
         String err = Files.readString(dir.resolve("stderr.txt"));
         assertThat(proc.exitValue()).as("stdout:%n%s%nstderr:%n%s", out, err).isZero();
         assertThat(out).contains("unsafe").contains("ffm-malloc").contains("ops/s med").doesNotContain("Targets");
-        assertThat(err).contains("[1/4] mixed unsafe #1").contains("[4/4] mixed ffm-malloc #2");
+        assertThat(err).contains("[1/6] mixed unsafe #1").contains("[6/6] mixed no-alloc #2");
+        assertThat(out).contains("footprint over the JVM baseline (no-alloc");
         JsonNode json = Json.parse(Files.readString(dir.resolve("results.json")));
-        assertThat(json.get("runs")).hasSize(4);
-        // interleaved: A B A B
-        assertThat(json.get("runs").findValuesAsText("subject")).containsExactly("unsafe", "ffm-malloc", "unsafe", "ffm-malloc");
+        assertThat(json.get("runs")).hasSize(6);
+        // interleaved: A B baseline A B baseline
+        assertThat(json.get("runs").findValuesAsText("subject"))
+                .containsExactly("unsafe", "ffm-malloc", "no-alloc", "unsafe", "ffm-malloc", "no-alloc");
         assertThat(json.get("summary")).hasSize(2);
+        assertThat(json.get("summary").get(0).path("rssOverJvmBaselineBytesMedian").isNumber()).isTrue();
         assertThat(dir.resolve("report.md")).exists();
         assertThat(dir.resolve("throughput-mixed.png")).exists();
-        assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(5);
+        assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(7);
     }
 }

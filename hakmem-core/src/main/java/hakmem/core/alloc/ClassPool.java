@@ -3,6 +3,10 @@ package hakmem.core.alloc;
 import hakmem.api.spi.Advice;
 import hakmem.api.spi.EmptySlab;
 import hakmem.api.spi.SizeClass;
+import hakmem.core.jfr.DecommitEvent;
+import hakmem.core.jfr.EventSource;
+import hakmem.core.jfr.PrewarmEvent;
+import hakmem.core.jfr.UnmapEvent;
 import hakmem.core.os.OsLayer;
 import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
@@ -34,13 +38,16 @@ final class ClassPool {
     final Object allocator;
     /** The allocator's memory scope: prewarm touches pages through it, so a racing close cannot fault us. */
     private final Arena scope;
+    /** Names the allocator in the JFR events of this pool's OS-touching decisions. */
+    private final EventSource source;
     private final ArrayDeque<Slab> committedEmpty = new ArrayDeque<>();
     private final PriorityQueue<Slab> clean = new PriorityQueue<>(Comparator.comparingLong((Slab s) -> s.start));
     private final List<SuperSlab> superSlabs = new ArrayList<>();
     private long committedSlabs;
 
-    ClassPool(Object allocator, SizeClass info, OsLayer os, Stats stats, Arena scope) {
+    ClassPool(Object allocator, SizeClass info, OsLayer os, Stats stats, Arena scope, EventSource source) {
         this.allocator = allocator;
+        this.source = source;
         this.scope = scope;
         this.info = info;
         this.sizeClass = info.index();
@@ -103,15 +110,17 @@ final class ClassPool {
     private SuperSlab mapSuperSlab() {
         long base = os.map(SizeClasses.SUPERSLAB_BYTES, SizeClasses.SUPERSLAB_BYTES, "a " + info.name() + " superslab");
         SuperSlab ss;
+        int leaves = 0;
         try {
             if (!PageMap.indexable(base, SizeClasses.SUPERSLAB_BYTES)) {
                 throw new OutOfMemoryError("hakmem: the OS returned an address above 2^48 (0x" + Long.toHexString(base) + ")");
             }
             ss = new SuperSlab(allocator, base, sizeClass);
             for (Slab s : ss.slabs) {
-                PageMap.set(s.start, s.length, s);
+                leaves += PageMap.set(s.start, s.length, s);
             }
         } catch (RuntimeException | Error e) { // e.g. a Java-heap OutOfMemoryError while building the bookkeeping
+            stats.add(Stat.METADATA_BYTES, leaves * MetadataSize.PAGE_MAP_LEAF); // leaves stay
             PageMap.forget(base, SizeClasses.SUPERSLAB_BYTES);
             os.tryUnmap(base, SizeClasses.SUPERSLAB_BYTES);
             throw e;
@@ -123,11 +132,17 @@ final class ClassPool {
         ss.inPool = ss.slabs.length;
         superSlabs.add(ss);
         stats.increment(Stat.SUPERSLABS);
+        stats.add(Stat.METADATA_BYTES, MetadataSize.superSlab(sizeClass) + leaves * MetadataSize.PAGE_MAP_LEAF);
         return ss;
     }
 
     /** Maps {@code n} superslabs and touches every page so they are resident (prewarm). */
     synchronized void prewarm(int n) {
+        if (n == 0) {
+            return;
+        }
+        PrewarmEvent event = new PrewarmEvent();
+        event.begin();
         long page = os.pageSize();
         for (int k = 0; k < n; k++) {
             SuperSlab ss = mapSuperSlab();
@@ -143,6 +158,13 @@ final class ClassPool {
                 committedSlabs++;
             }
             stats.increment(Stat.SUPERSLABS_PREWARMED);
+        }
+        if (event.shouldCommit()) {
+            source.stamp(event);
+            event.sizeClass = info.name();
+            event.superSlabs = n;
+            event.bytes = n * SizeClasses.SUPERSLAB_BYTES;
+            event.commit();
         }
     }
 
@@ -185,6 +207,8 @@ final class ClassPool {
         if (chosen.isEmpty()) {
             return 0;
         }
+        DecommitEvent event = new DecommitEvent();
+        event.begin();
         chosen.sort(Comparator.comparingLong((Slab s) -> s.start));
         long done = 0;
         int i = 0;
@@ -205,15 +229,29 @@ final class ClassPool {
             done += length;
             i = j;
         }
+        commit(event, done, advice);
         return done;
+    }
+
+    private void commit(DecommitEvent event, long bytes, Advice advice) {
+        if (bytes > 0 && event.shouldCommit()) {
+            source.stamp(event);
+            event.sizeClass = info.name();
+            event.bytes = bytes;
+            event.advice = advice.name();
+            event.commit();
+        }
     }
 
     /** Decommits one slab if it is still empty and committed. */
     synchronized boolean decommit(Slab s, Advice advice) {
+        DecommitEvent event = new DecommitEvent();
+        event.begin();
         if (!s.inPool || !s.committed || !os.decommit(s.start, s.length, advice)) {
             return false;
         }
         markDecommitted(s, advice);
+        commit(event, s.length, advice);
         return true;
     }
 
@@ -248,8 +286,20 @@ final class ClassPool {
         // keep the most recently emptied ones: retire the oldest first
         candidates.sort(Comparator.comparingLong((SuperSlab ss) -> ss.emptySince));
         int retire = Math.min(candidates.size(), Math.max(0, emptyTotal - Math.max(0, keep)));
+        if (retire == 0) {
+            return 0;
+        }
+        UnmapEvent event = new UnmapEvent();
+        event.begin();
         for (int i = 0; i < retire; i++) {
             retireLocked(candidates.get(i));
+        }
+        if (event.shouldCommit()) {
+            source.stamp(event);
+            event.sizeClass = info.name();
+            event.mappings = retire;
+            event.bytes = retire * SizeClasses.SUPERSLAB_BYTES;
+            event.commit();
         }
         return retire;
     }
@@ -268,6 +318,7 @@ final class ClassPool {
         superSlabs.remove(ss);
         os.tryUnmap(ss.base, SizeClasses.SUPERSLAB_BYTES); // false only if close took the mapping first
         stats.add(Stat.SUPERSLABS, -1);
+        stats.add(Stat.METADATA_BYTES, -MetadataSize.superSlab(sizeClass));
         stats.increment(Stat.SUPERSLABS_RETIRED);
     }
 
@@ -279,10 +330,17 @@ final class ClassPool {
             PageMap.set(ss.base, SizeClasses.SUPERSLAB_BYTES, null);
             os.tryUnmap(ss.base, SizeClasses.SUPERSLAB_BYTES);
             stats.add(Stat.SUPERSLABS, -1);
+            stats.add(Stat.METADATA_BYTES, -MetadataSize.superSlab(sizeClass));
         }
         committedEmpty.clear();
         clean.clear();
         committedSlabs = 0;
+    }
+
+    /** This class's figures, read under the pool lock. */
+    synchronized Figures.ClassFigures figures() {
+        return new Figures.ClassFigures(info.name(), info.blockSize(), superSlabs.size(), committedSlabs * info.slabBytes(),
+                committedEmpty.size() * info.slabBytes());
     }
 
     // ---- for the invariant audit (a consistent view under the pool lock) ----

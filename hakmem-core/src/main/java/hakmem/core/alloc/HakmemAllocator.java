@@ -6,6 +6,7 @@ import hakmem.api.OptionValue;
 import hakmem.api.spi.ReleasePolicy;
 import hakmem.api.spi.SizeClass;
 import hakmem.api.spi.StatsSink;
+import hakmem.core.jfr.EventSource;
 import hakmem.core.os.OsLayer;
 import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
@@ -78,9 +79,23 @@ public final class HakmemAllocator implements Allocator {
     private final LargeBlocks large;
     private final PolicyDriver driver;
     private final Thread exitHook;
+    private final EventSource source;
+    private final SoftLimit softLimit;
+    /** Run at close before anything is unmapped (the observers unregister); see {@link #onClose}. */
+    private final List<Runnable> closeActions = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
                            boolean osStats, List<OptionValue> optionRows) {
+        this(policyId, policy, os, stats, sink, osStats, optionRows, 0);
+    }
+
+    /** @param softLimitBytes the soft limit on the committed footprint ({@link SoftLimit}); 0: none */
+    public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
+                           boolean osStats, List<OptionValue> optionRows, long softLimitBytes) {
+        this.source = EventSource.next(policyId);
+        os.eventSource(source);
+        stats.derive(Stat.HEAPS, Stat.METADATA_BYTES, MetadataSize.HEAP);
+        stats.derive(Stat.LARGE_BLOCKS, Stat.METADATA_BYTES, MetadataSize.LARGE_SLAB); // regions: LargeBlocks counts them
         java.util.Arrays.fill(byThread, UNBOUND);
         this.policyId = policyId;
         this.os = os;
@@ -91,11 +106,12 @@ public final class HakmemAllocator implements Allocator {
         List<SizeClass> classes = SizeClasses.describe();
         this.pools = new ClassPool[SizeClasses.COUNT];
         for (int c = 0; c < pools.length; c++) {
-            pools[c] = new ClassPool(this, classes.get(c), os, stats, scope);
+            pools[c] = new ClassPool(this, classes.get(c), os, stats, scope, source);
         }
         this.maxPooled = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.large = new LargeBlocks(this, os, stats, System::nanoTime);
-        this.driver = new PolicyDriver(policyId, policy, this, pools, classes, large, os, stats);
+        this.driver = new PolicyDriver(policyId, policy, this, pools, classes, large, os, stats, source);
+        this.softLimit = new SoftLimit(softLimitBytes, stats, driver, source);
         long tick;
         try {
             tick = driver.open();
@@ -208,7 +224,9 @@ public final class HakmemAllocator implements Allocator {
      */
     private long allocSmall(int c, long request, boolean zeroed) {
         try {
-            return allocSmall(c, zeroed);
+            long r = allocSmall(c, zeroed);
+            softLimit.afterAllocation();
+            return r;
         } catch (OsLayer.ClosedException e) {
             throw closedException();
         } catch (OutOfMemoryError e) {
@@ -243,7 +261,9 @@ public final class HakmemAllocator implements Allocator {
     /** A large block: its address, plus 1 in the lowest bit when it is known to hold only zeros. */
     private long allocLarge(long n, long alignment, long request) {
         try {
-            return large.take(n, alignment);
+            long r = large.take(n, alignment);
+            softLimit.afterAllocation();
+            return r;
         } catch (OsLayer.ClosedException e) {
             throw closedException();
         } catch (OutOfMemoryError e) {
@@ -666,6 +686,55 @@ public final class HakmemAllocator implements Allocator {
         return policyId;
     }
 
+    /**
+     * Releases everything releasable now: first the housekeeping of a tick (heaps of ended threads, remote frees
+     * queued on pooled heaps), then {@link PolicyDriver#trim}. See {@link Allocator#trim()}.
+     */
+    @Override
+    public long trim() {
+        checkOpen();
+        try {
+            maintain();
+            return driver.trim("call").total();
+        } catch (OsLayer.ClosedException e) {
+            throw closedException();
+        }
+    }
+
+    /** The allocator's id in this JVM (1, 2, ... in order of opening): its MBean's {@code id} and its JFR events'. */
+    public long id() {
+        return source.id();
+    }
+
+    /** The soft limit in bytes, 0 if none. */
+    public long softLimitBytes() {
+        return softLimit.limitBytes();
+    }
+
+    /** The footprint now, for the observers (JFR, the MBean); still answers after close (all zero). */
+    public Figures figures() {
+        List<Figures.ClassFigures> classes = new ArrayList<>();
+        long inUse = 0;
+        for (ClassPool p : pools) {
+            Figures.ClassFigures f = p.figures();
+            inUse += f.inUseBytes();
+            if (f.superSlabs() > 0) {
+                classes.add(f);
+            }
+        }
+        return new Figures(stats.get(Stat.MAPPED_BYTES), driver.committedBytes(), inUse + large.liveBytes(),
+                stats.get(Stat.METADATA_BYTES), large.cachedBytes(), stats.get(Stat.SUPERSLABS), stats.get(Stat.HEAPS),
+                classes);
+    }
+
+    /**
+     * Runs {@code action} at {@link #close()}, after the ticker stopped and before anything is unmapped (observers
+     * unregister there). An action that throws is logged and the others still run.
+     */
+    public void onClose(Runnable action) {
+        closeActions.add(java.util.Objects.requireNonNull(action, "action"));
+    }
+
     @Override
     public List<OptionValue> options() {
         return optionRows;
@@ -685,6 +754,13 @@ public final class HakmemAllocator implements Allocator {
             closed = true;
         }
         driver.stop();
+        for (Runnable action : closeActions) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                System.getLogger("hakmem").log(System.Logger.Level.WARNING, "hakmem: a close action failed; ignored", e);
+            }
+        }
         releaseAll();
         if (exitHook != null) {
             try {
@@ -720,6 +796,7 @@ public final class HakmemAllocator implements Allocator {
         large.close();
         os.unmapAll(); // nothing should be left; if something is, it goes too
         stats.add(Stat.SLABS_IN_USE, -stats.get(Stat.SLABS_IN_USE));
+        stats.add(Stat.METADATA_BYTES, -stats.get(Stat.METADATA_BYTES)); // page-map leaves stay, but are no longer ours
     }
 
     /** Closes the scope; a shared arena may refuse while another thread's access is being torn down: retry. */

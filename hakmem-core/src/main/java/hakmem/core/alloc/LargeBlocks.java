@@ -237,6 +237,7 @@ final class LargeBlocks {
         grown[i] = r;
         regions = grown;
         regionBytes += want;
+        stats.add(Stat.METADATA_BYTES, MetadataSize.region(r.units));
         peakRegionBytes = Math.max(peakRegionBytes, regionBytes);
         emptyBytes += want;
         stats.increment(Stat.LARGE_MAPPINGS);
@@ -437,6 +438,7 @@ final class LargeBlocks {
         freeCommittedBytes -= (long) Bits.count(r.committed, 0, r.units) << UNIT_SHIFT;
         regionBytes -= r.length;
         stats.add(Stat.LARGE_CACHED_BYTES, -r.length);
+        stats.add(Stat.METADATA_BYTES, -MetadataSize.region(r.units));
         Region[] rest = new Region[regions.length - 1];
         int j = 0;
         for (Region x : regions) {
@@ -560,6 +562,9 @@ final class LargeBlocks {
             closed = true;
             all = regions;
             stats.add(Stat.LARGE_CACHED_BYTES, -freeBytes);
+            for (Region r : all) {
+                stats.add(Stat.METADATA_BYTES, -MetadataSize.region(r.units));
+            }
             stats.add(Stat.LARGE_BLOCKS, -liveBlocks);
             regions = new Region[0];
             Arrays.fill(exact, null);

@@ -45,8 +45,13 @@ final class PageMap {
         set(address, length, null);
     }
 
-    /** Points every unit of {@code [address, address + length)} at {@code slab} (null: forget them). */
-    static synchronized void set(long address, long length, Slab slab) {
+    /**
+     * Points every unit of {@code [address, address + length)} at {@code slab} (null: forget them).
+     *
+     * @return the number of leaves this call created (each {@link MetadataSize#PAGE_MAP_LEAF} bytes, never freed)
+     */
+    static synchronized int set(long address, long length, Slab slab) {
+        int created = 0;
         long end = address + length;
         for (long a = address; a < end; ) {
             int r = (int) (a >>> SPAN_SHIFT);
@@ -59,11 +64,13 @@ final class PageMap {
                 }
                 leaf = new Slab[1 << LEAF_BITS];
                 ROOT[r] = leaf;
+                created++;
             }
             int from = (int) (a >>> UNIT_SHIFT) & LEAF_MASK;
             int to = from + (int) ((leafEnd - a + (1L << UNIT_SHIFT) - 1) >>> UNIT_SHIFT);
             java.util.Arrays.fill(leaf, from, to, slab);
             a = leafEnd;
         }
+        return created;
     }
 }

@@ -5,6 +5,10 @@ import hakmem.api.spi.EmptySlab;
 import hakmem.api.spi.ReleaseHandle;
 import hakmem.api.spi.ReleasePolicy;
 import hakmem.api.spi.SizeClass;
+import hakmem.core.jfr.DecommitEvent;
+import hakmem.core.jfr.EventSource;
+import hakmem.core.jfr.TrimEvent;
+import hakmem.core.jfr.UnmapEvent;
 import hakmem.core.os.OsLayer;
 import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
@@ -37,6 +41,7 @@ final class PolicyDriver {
     private final LargeBlocks large;
     private final OsLayer os;
     private final Stats stats;
+    private final EventSource source;
     private final Handle handle = new Handle();
     private final AtomicBoolean raceLogged = new AtomicBoolean();
     private volatile boolean stopped;
@@ -46,7 +51,8 @@ final class PolicyDriver {
 
     /** @param owner the allocator, as the identity its slabs carry (never called) */
     PolicyDriver(String policyId, ReleasePolicy policy, Object owner, ClassPool[] pools, List<SizeClass> classes,
-                 LargeBlocks large, OsLayer os, Stats stats) {
+                 LargeBlocks large, OsLayer os, Stats stats, EventSource source) {
+        this.source = source;
         this.policyId = policyId;
         this.policy = policy;
         this.owner = owner;
@@ -163,6 +169,85 @@ final class PolicyDriver {
         }
     }
 
+    /**
+     * The footprint was found {@code overBytes} above the soft limit: the policy's turn to release (no lock held).
+     * Whether that was enough the caller measures; a policy that throws released nothing.
+     */
+    void softLimit(long overBytes) {
+        try {
+            policy.onSoftLimit(handle, overBytes);
+        } catch (RuntimeException e) {
+            policyFailed("onSoftLimit", e);
+        }
+    }
+
+    /** Bytes decommitted and bytes unmapped by one {@link #trim}. */
+    record Released(long decommitted, long unmapped) {
+        long total() {
+            return decommitted + unmapped;
+        }
+    }
+
+    /**
+     * Releases everything releasable now, whatever the policy's pacing: unmaps every empty superslab, decommits
+     * (MADV_DONTNEED) every empty committed slab left, unmaps every cached large mapping. The ticker is held off
+     * meanwhile (a tick in progress finishes first); malloc and free go on concurrently (the pools re-check under
+     * their locks, as for any policy decision). Nothing after {@link #stop()}.
+     *
+     * @param cause what asked, for the JFR event: {@code call} or {@code soft-limit}
+     */
+    Released trim(String cause) {
+        synchronized (tickLock) {
+            if (stopped) {
+                return new Released(0, 0);
+            }
+            TrimEvent event = new TrimEvent();
+            event.begin();
+            long now = System.nanoTime();
+            long decommitted = 0;
+            long unmapped = 0;
+            for (ClassPool p : pools) { // any idle time: Long.MIN_VALUE
+                unmapped += p.retireEmpty(0, Long.MIN_VALUE, now) * SizeClasses.SUPERSLAB_BYTES;
+                decommitted += p.decommitEmpty(0, Long.MIN_VALUE, Advice.DONTNEED, now);
+            }
+            unmapped += unmapCachedLarge(0, Long.MIN_VALUE);
+            // free spans of large regions that still hold a block: decommitted (only empty regions can be unmapped)
+            decommitted += large.decommitCached(0, Long.MIN_VALUE, Advice.DONTNEED, now);
+            stats.increment(Stat.TRIMS);
+            stats.add(Stat.TRIM_BYTES, decommitted + unmapped);
+            if (event.shouldCommit()) {
+                source.stamp(event);
+                event.cause = cause;
+                event.decommittedBytes = decommitted;
+                event.unmappedBytes = unmapped;
+                event.commit();
+            }
+            return new Released(decommitted, unmapped);
+        }
+    }
+
+    /** Committed bytes: slabs that held data and were not decommitted since, live large blocks, committed cached ones. */
+    long committedBytes() {
+        long bytes = large.liveBytes() + large.cachedCommittedBytes();
+        for (ClassPool p : pools) {
+            bytes += p.committedBytes();
+        }
+        return bytes;
+    }
+
+    private long unmapCachedLarge(long keepBytes, long minIdleNanos) {
+        UnmapEvent event = new UnmapEvent();
+        event.begin();
+        long bytes = large.unmapCached(keepBytes, minIdleNanos, System.nanoTime());
+        if (bytes > 0 && event.shouldCommit()) {
+            source.stamp(event);
+            event.sizeClass = "large";
+            event.bytes = bytes;
+            event.commit();
+        }
+        return bytes;
+    }
+
     /** The owner found remote-freed blocks its own free had already taken back: a racing double free. */
     void racedDoubleFrees(int n) {
         stats.add(Stat.DOUBLE_FREES, n);
@@ -266,7 +351,17 @@ final class PolicyDriver {
             if (stopped || advice == null) {
                 return 0;
             }
-            return large.decommitCached(Math.max(0, keepBytes), minIdleNanos, advice, System.nanoTime());
+            DecommitEvent event = new DecommitEvent();
+            event.begin();
+            long bytes = large.decommitCached(Math.max(0, keepBytes), minIdleNanos, advice, System.nanoTime());
+            if (bytes > 0 && event.shouldCommit()) {
+                source.stamp(event);
+                event.sizeClass = "large";
+                event.bytes = bytes;
+                event.advice = advice.name();
+                event.commit();
+            }
+            return bytes;
         }
 
         @Override
@@ -274,7 +369,7 @@ final class PolicyDriver {
             if (stopped) {
                 return 0;
             }
-            return large.unmapCached(Math.max(0, keepBytes), minIdleNanos, System.nanoTime());
+            return PolicyDriver.this.unmapCachedLarge(Math.max(0, keepBytes), minIdleNanos);
         }
     }
 }

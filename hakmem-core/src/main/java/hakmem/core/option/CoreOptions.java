@@ -13,6 +13,8 @@ public final class CoreOptions {
     public static final String LEAN_DECOMMIT = "ss.mem.lean.decommit";
     public static final String LEAN_DELAY_MS = "ss.mem.lean.delay.ms";
     public static final String OS_STATS = "ss.os.stats";
+    public static final String SOFT_LIMIT_MB = "soft.limit.mb";
+    public static final String JMX = "jmx";
 
     /** Upper bound of every time option in ms: one day. Anything longer is "never" in practice, and far from overflow. */
     public static final long MAX_MILLIS = 86_400_000L;
@@ -33,7 +35,13 @@ public final class CoreOptions {
                     "lean: how long a slab stays empty before it is decommitted (0 = at once; >0 = by the ticker)")
                     .withRange(0, MAX_MILLIS),
             new OptionSpec(OS_STATS, Type.BOOLEAN, "0", "bool", "", List.of(),
-                    "print the allocator's statistics, one line per counter, at close and at JVM exit"));
+                    "print the allocator's statistics, one line per counter, at close and at JVM exit"),
+            new OptionSpec(SOFT_LIMIT_MB, Type.SIZE, "0", "M", "", List.of(),
+                    "soft limit on the allocator's committed footprint (a bare number is MB; 0 = none): above it the "
+                            + "policy is asked to release, then the core trims")
+                    .withRange(0, MAX_TARGET_BYTES),
+            new OptionSpec(JMX, Type.BOOLEAN, "1", "bool", "", List.of(),
+                    "register the allocator's MBean hakmem:type=Allocator,policy=<id>,id=<n> while it is open"));
 
     private CoreOptions() {
     }

@@ -2,6 +2,8 @@ package hakmem.core.os;
 
 import hakmem.api.spi.Advice;
 import hakmem.api.spi.OsBox;
+import hakmem.core.jfr.DecommitDisabledEvent;
+import hakmem.core.jfr.EventSource;
 import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
 import java.util.Map;
@@ -33,6 +35,8 @@ public final class OsLayer {
     private volatile boolean decommitEnabled = true;
     /** Set by {@link #close()}: no mapping is registered after it, so none can be left behind. */
     private boolean closed;
+    /** Names the allocator in this layer's JFR event (the madvise failure that disables decommit). */
+    private volatile EventSource source = EventSource.UNKNOWN;
 
     /** Thrown by {@link #map} once {@link #close()} has begun: a caller raced the allocator's close. */
     public static final class ClosedException extends IllegalStateException {
@@ -48,6 +52,11 @@ public final class OsLayer {
         if (pageSize <= 0 || Long.bitCount(pageSize) != 1) {
             throw new IllegalStateException("OS box reported an invalid page size: " + pageSize);
         }
+    }
+
+    /** Names the allocator this layer serves in its JFR events (set once, by the allocator at open). */
+    public void eventSource(EventSource source) {
+        this.source = source;
     }
 
     public long pageSize() {
@@ -180,6 +189,15 @@ public final class OsLayer {
             }
             stats.flag(Stat.DECOMMIT_DISABLED);
             if (first) {
+                DecommitDisabledEvent event = new DecommitDisabledEvent();
+                if (event.shouldCommit()) {
+                    source.stamp(event);
+                    event.address = address;
+                    event.bytes = length;
+                    event.advice = advice.name();
+                    event.error = Errno.describe(-r);
+                    event.commit();
+                }
                 LOG.log(System.Logger.Level.WARNING, "hakmem: madvise(0x{0}, {1}, MADV_{2}) failed with {3}; "
                         + "decommit is disabled for this allocator from now on", Long.toHexString(address), length,
                         advice, Errno.describe(-r));

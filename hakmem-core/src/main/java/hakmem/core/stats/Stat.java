@@ -14,6 +14,8 @@ public enum Stat {
     LARGE_CACHED_BYTES(Kind.COUNT, "free bytes of the large-block regions (kept for reuse)"),
     MAPPED_BYTES(Kind.COUNT, "bytes mapped by the allocator"),
     HEAPS(Kind.COUNT, "thread heaps"),
+    METADATA_BYTES(Kind.COUNT, "Java-heap bytes of the allocator's bookkeeping (slabs and their per-block arrays, heaps, "
+            + "large blocks, the page-map leaves it made), estimated from the object layout"),
 
     MMAP_CALLS(Kind.COUNTER, "mmap system calls"),
     MMAP_BYTES(Kind.COUNTER, "bytes mapped by mmap calls"),
@@ -38,7 +40,11 @@ public enum Stat {
     INVALID_ADDRESSES(Kind.COUNTER, "realloc/usableSize of an address that is not a block's start here"),
     DOUBLE_FREES(Kind.COUNTER, "frees of a block already free"),
     POLICY_ERRORS(Kind.COUNTER, "exceptions thrown by the release policy (logged, ignored)"),
-    DECOMMIT_DISABLED(Kind.COUNTER, "1 once a madvise error disabled decommit");
+    DECOMMIT_DISABLED(Kind.COUNTER, "1 once a madvise error disabled decommit"),
+    TRIMS(Kind.COUNTER, "trim() calls (the user's, the MBean's, the soft limit's)"),
+    TRIM_BYTES(Kind.COUNTER, "bytes released by trim() (decommitted plus unmapped)"),
+    SOFT_LIMIT_HITS(Kind.COUNTER, "times the footprint was found above the soft limit (the policy was asked to release)"),
+    SOFT_LIMIT_TRIMS(Kind.COUNTER, "of those, times the policy's release was not enough and the core trimmed");
 
     /** The two shapes of statistics. */
     public enum Kind { COUNT, COUNTER }

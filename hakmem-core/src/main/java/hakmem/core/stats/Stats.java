@@ -18,6 +18,9 @@ public final class Stats {
     private final AtomicLong[] peak = new AtomicLong[Stat.values().length];
     private final LongAdder[] total = new LongAdder[Stat.values().length];
     private final Map<String, LongAdder> extra = new LinkedHashMap<>();
+    /** Per stat, the stat that follows it ({@link #derive}), or null. */
+    private final Stat[] derived = new Stat[Stat.values().length];
+    private final long[] derivedPerUnit = new long[Stat.values().length];
 
     public Stats(List<String> extraCounters) {
         for (int i = 0; i < current.length; i++) {
@@ -40,9 +43,25 @@ public final class Stats {
         }
     }
 
+    /**
+     * From now on every change of the count {@code source} also changes the count {@code target} by
+     * {@code perUnit} times as much (e.g. each large mapping costs its bookkeeping bytes). Set up before use.
+     */
+    public void derive(Stat source, Stat target, long perUnit) {
+        if (source.kind() != Stat.Kind.COUNT || target.kind() != Stat.Kind.COUNT || source == target) {
+            throw new IllegalArgumentException("derive: " + source + " -> " + target + " must link two different counts");
+        }
+        derived[source.ordinal()] = target;
+        derivedPerUnit[source.ordinal()] = perUnit;
+    }
+
     /** Adds to a counter, or to a count's current value (and total, for positive deltas). */
     public void add(Stat stat, long delta) {
         int i = stat.ordinal();
+        Stat follower = derived[i];
+        if (follower != null) {
+            add(follower, delta * derivedPerUnit[i]);
+        }
         if (stat.kind() == Stat.Kind.COUNTER) {
             total[i].add(delta);
             return;
