@@ -109,7 +109,7 @@ public final class HakmemAllocator implements Allocator {
             pools[c] = new ClassPool(this, classes.get(c), os, stats, scope, source);
         }
         this.maxPooled = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.large = new LargeBlocks(this, os, stats, System::nanoTime);
+        this.large = new LargeBlocks(this, os, stats, System::nanoTime, source);
         this.driver = new PolicyDriver(policyId, policy, this, pools, classes, large, os, stats, source);
         this.softLimit = new SoftLimit(softLimitBytes, stats, driver, source);
         long tick;

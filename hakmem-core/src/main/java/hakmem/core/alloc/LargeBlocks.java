@@ -1,6 +1,8 @@
 package hakmem.core.alloc;
 
 import hakmem.api.spi.Advice;
+import hakmem.core.jfr.EventSource;
+import hakmem.core.jfr.UnmapEvent;
 import hakmem.core.os.OsLayer;
 import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
@@ -107,6 +109,7 @@ final class LargeBlocks {
     private final OsLayer os;
     private final Stats stats;
     private final LongSupplier clock;
+    private final EventSource source;
 
     // ---- guarded by this ----
     /** The regions, by address. */
@@ -131,11 +134,12 @@ final class LargeBlocks {
     private final long[] recentlyFreed = new long[64];
     private int nextFreed;
 
-    LargeBlocks(Object owner, OsLayer os, Stats stats, LongSupplier clock) {
+    LargeBlocks(Object owner, OsLayer os, Stats stats, LongSupplier clock, EventSource source) {
         this.owner = owner;
         this.os = os;
         this.stats = stats;
         this.clock = clock;
+        this.source = source;
     }
 
     /** Bytes of live large blocks. */
@@ -349,7 +353,18 @@ final class LargeBlocks {
                 }
             }
         }
-        unmapAll(gone);
+        if (gone != null && !gone.isEmpty()) { // the bound's own unmaps: a JFR event like the policy's
+            UnmapEvent event = new UnmapEvent();
+            event.begin();
+            unmapAll(gone);
+            if (event.shouldCommit()) {
+                source.stamp(event);
+                event.sizeClass = "large";
+                event.mappings = gone.size();
+                event.bytes = gone.stream().mapToLong(r -> r.length).sum();
+                event.commit();
+            }
+        }
         return kept;
     }
 
