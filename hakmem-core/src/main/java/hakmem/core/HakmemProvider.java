@@ -11,6 +11,7 @@ import hakmem.api.Allocator;
 import hakmem.api.OptionValue;
 import hakmem.api.PolicyInfo;
 import hakmem.api.spi.AllocatorProvider;
+import hakmem.api.spi.Clock;
 import hakmem.api.spi.OptionSource;
 import hakmem.api.spi.OptionSpec;
 import hakmem.api.spi.OptionValues;
@@ -97,7 +98,7 @@ public final class HakmemProvider implements AllocatorProvider {
         }
         OsLayer os = new OsLayer(boxes.getInstance(OsBox.class), stats);
         HakmemAllocator allocator = new HakmemAllocator(id, policy, os, stats, boxes.getInstance(StatsSink.class),
-                resolved.flag(CoreOptions.OS_STATS), resolved.rows());
+                resolved.flag(CoreOptions.OS_STATS), resolved.rows(), boxes.getInstance(Clock.class));
         if (log.isLoggable(System.Logger.Level.DEBUG)) {
             log.log(System.Logger.Level.DEBUG, "hakmem: policy " + id + " (" + found.module() + ", chosen by " + chosenBy
                     + "); options: " + resolved.rows().stream().map(r -> r.name() + "=" + r.value() + " [" + r.source() + "]")

@@ -124,8 +124,8 @@ final class ClassPool {
         return ss;
     }
 
-    /** Maps {@code n} superslabs and touches every page so they are resident (prewarm). */
-    synchronized void prewarm(int n) {
+    /** Maps {@code n} superslabs and touches every page so they are resident (prewarm); {@code now}: the clock box's time. */
+    synchronized void prewarm(int n, long now) {
         long page = os.pageSize();
         for (int k = 0; k < n; k++) {
             SuperSlab ss = mapSuperSlab();
@@ -136,7 +136,7 @@ final class ClassPool {
             for (Slab s : ss.slabs) {
                 clean.remove(s);
                 s.committed = true;
-                s.emptySince = System.nanoTime();
+                s.emptySince = now;
                 committedEmpty.addLast(s);
                 committedSlabs++;
             }

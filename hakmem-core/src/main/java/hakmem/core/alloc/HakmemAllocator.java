@@ -3,10 +3,12 @@ package hakmem.core.alloc;
 import hakmem.api.Allocator;
 import hakmem.api.AllocatorStats;
 import hakmem.api.OptionValue;
+import hakmem.api.spi.Clock;
 import hakmem.api.spi.ReleasePolicy;
 import hakmem.api.spi.SizeClass;
 import hakmem.api.spi.StatsSink;
 import hakmem.core.os.OsLayer;
+import hakmem.core.os.SystemClock;
 import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
 import java.lang.foreign.Arena;
@@ -73,6 +75,12 @@ public final class HakmemAllocator implements Allocator {
 
     public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
                            boolean osStats, List<OptionValue> optionRows) {
+        this(policyId, policy, os, stats, sink, osStats, optionRows, new SystemClock());
+    }
+
+    /** @param clock the clock box: the policy's time and the ticker's scheduler */
+    public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
+                           boolean osStats, List<OptionValue> optionRows, Clock clock) {
         this.policyId = policyId;
         this.os = os;
         this.stats = stats;
@@ -86,7 +94,7 @@ public final class HakmemAllocator implements Allocator {
         }
         this.maxPooled = Math.max(2, Runtime.getRuntime().availableProcessors());
         this.large = new LargeBlocks(this, os, stats);
-        this.driver = new PolicyDriver(policyId, policy, this, pools, classes, large, os, stats);
+        this.driver = new PolicyDriver(policyId, policy, this, pools, classes, large, os, stats, clock);
         long tick;
         try {
             tick = driver.open();
