@@ -24,6 +24,9 @@ import hakmem.core.option.OptionTable;
 import hakmem.core.os.OsLayer;
 import hakmem.core.policy.PolicyRegistry;
 import hakmem.core.stats.Stats;
+import hakmem.core.trace.TraceWriter;
+import hakmem.core.trace.TracingAllocator;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -103,6 +106,17 @@ public final class HakmemProvider implements AllocatorProvider {
             log.log(System.Logger.Level.DEBUG, "hakmem: policy " + id + " (" + found.module() + ", chosen by " + chosenBy
                     + "); options: " + resolved.rows().stream().map(r -> r.name() + "=" + r.value() + " [" + r.source() + "]")
                     .collect(Collectors.joining(", ")));
+        }
+        String trace = resolved.text(CoreOptions.TRACE);
+        if (trace != null && !trace.isBlank()) { // only then: the untraced hot path stays the plain allocator's
+            try {
+                return new TracingAllocator(allocator, TraceWriter.open(Path.of(trace), "policy=" + id + " java="
+                        + Runtime.version() + " pid=" + ProcessHandle.current().pid()));
+            } catch (RuntimeException e) {
+                allocator.close();
+                throw new IllegalArgumentException("hakmem: option " + CoreOptions.TRACE + " (" + resolved.source(CoreOptions.TRACE)
+                        + "): " + e.getMessage(), e);
+            }
         }
         return allocator;
     }

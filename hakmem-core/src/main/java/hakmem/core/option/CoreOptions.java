@@ -13,6 +13,7 @@ public final class CoreOptions {
     public static final String LEAN_DECOMMIT = "ss.mem.lean.decommit";
     public static final String LEAN_DELAY_MS = "ss.mem.lean.delay.ms";
     public static final String OS_STATS = "ss.os.stats";
+    public static final String TRACE = "trace";
 
     /** Upper bound of every time option in ms: one day. Anything longer is "never" in practice, and far from overflow. */
     public static final long MAX_MILLIS = 86_400_000L;
@@ -33,7 +34,9 @@ public final class CoreOptions {
                     "lean: how long a slab stays empty before it is decommitted (0 = at once; >0 = by the ticker)")
                     .withRange(0, MAX_MILLIS),
             new OptionSpec(OS_STATS, Type.BOOLEAN, "0", "bool", "", List.of(),
-                    "print the allocator's statistics, one line per counter, at close and at JVM exit"));
+                    "print the allocator's statistics, one line per counter, at close and at JVM exit"),
+            new OptionSpec(TRACE, Type.TEXT, "", "file", "", List.of(),
+                    "record every malloc/calloc/realloc/free/allocate in this trace file (replay: compare --workload trace:FILE)"));
 
     private CoreOptions() {
     }
