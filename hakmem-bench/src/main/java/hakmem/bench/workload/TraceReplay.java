@@ -19,10 +19,13 @@ import java.util.concurrent.locks.LockSupport;
  * larger alignment is not replayed) and free; a realloc is malloc new, check old, free old. Blocks the program never
  * freed are freed after the timed window.
  *
+ * <p>Marks {@code trace-10%} .. {@code trace-90%} when the first recorded thread has done that share of its calls.
+ *
  * <p>Real OS: threads run freely; with {@link TimeMode#REAL} (or a scale) an event waits for its recorded time
  * (idle time, not counted in ops/s). Simulated OS (the subject has a {@link SimClock}): the calls run one at a time in
- * recorded order (a baton passed between the replaying threads), the virtual clock moves to each event's recorded
- * time, then by the configured cost of the call, so the run is the same on every machine.
+ * recorded order (a baton passed between the replaying threads; a thread that did its last call has ended before the
+ * next call runs), the virtual clock moves to each event's recorded time, then by the configured cost of the call,
+ * so the run is the same on every machine.
  */
 public final class TraceReplay extends Workload {
     private static final VarHandle HANDLES = MethodHandles.arrayElementVarHandle(long[].class);
@@ -97,7 +100,12 @@ public final class TraceReplay extends Workload {
                 return;
             }
             Trace.Thread rec = tr.threads().get(t);
+            int decile = 1;
             for (int j = 0; j < rec.length(); j++) {
+                if (t == 0 && j == (int) ((long) rec.length() * decile / 10)) { // thread 0's progress: resident at its deciles
+                    meter.mark("trace-" + decile * 10 + "%");
+                    decile++;
+                }
                 if (baton != null) {
                     baton.await(t, j, w);
                     idle[t] += sim.advanceTo(origin[0] + (time.compress() ? 0 : time.at(rec.time()[j])));
@@ -107,7 +115,7 @@ public final class TraceReplay extends Workload {
                 checks[t] += step(subject, tr, rec, j, handles, w);
                 if (baton != null) {
                     sim.advance(opNanos);
-                    baton.pass();
+                    baton.pass(j == rec.length() - 1);
                 }
                 if ((done.incrementAndGet() & 0xFFFF) == 0) {
                     meter.progress((double) done.get() / tr.events());
@@ -256,7 +264,10 @@ public final class TraceReplay extends Workload {
             threads = new Thread[Math.max(1, n)];
         }
 
-        void await(int t, int j, Workers w) {
+        /** A replaying thread that did its last call and is ending: the next holder waits until it has ended. */
+        private volatile Thread ending;
+
+        void await(int t, int j, Workers w) throws InterruptedException {
             long g = position[t][j];
             while (turn.get() != g) {
                 if (w.failed()) {
@@ -264,9 +275,17 @@ public final class TraceReplay extends Workload {
                 }
                 LockSupport.parkNanos(this, 1_000_000);
             }
+            Thread e = ending;
+            if (e != null) { // the core sees a thread end (its heap abandoned) at this point of the trace, on every run
+                e.join();
+                ending = null;
+            }
         }
 
-        void pass() {
+        void pass(boolean last) {
+            if (last) {
+                ending = Thread.currentThread();
+            }
             long next = turn.incrementAndGet();
             if (next < order.length) {
                 Thread owner = threads[(int) (order[(int) next] >>> 32)];
