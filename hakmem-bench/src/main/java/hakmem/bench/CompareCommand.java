@@ -235,7 +235,7 @@ final class CompareCommand implements Callable<Integer> {
                 for (String s : subjects) {
                     String step = w.id() + " " + s + " #" + r;
                     progress.start(step);
-                    Path log = dir.resolve("logs").resolve(fileLabel(w.id()) + "-" + SubjectSpec.parse(s).fileLabel() + "-" + r + ".log");
+                    Path log = dir.resolve("logs").resolve(Format.fileLabel(w.id()) + "-" + SubjectSpec.parse(s).fileLabel() + "-" + r + ".log");
                     ObjectNode res = forker.run(s, w.id(), p, sampleMs, log, f -> progress.within(step, f));
                     res.put("run", r);
                     RunResult run = RunResult.fromJson(res);
@@ -281,11 +281,6 @@ final class CompareCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "cannot open hakmem policy '" + subject.label() + "': "
                     + e.getMessage() + "\n(use --policies none to compare peers only)");
         }
-    }
-
-    /** A workload id as part of a file name (a trace's id holds its path). */
-    static String fileLabel(String workloadId) {
-        return workloadId.replaceAll("[^A-Za-z0-9._-]", "_");
     }
 
     static ArrayNode hakmemOptions() {
