@@ -102,15 +102,15 @@ public final class TraceReplay extends Workload {
             Trace.Thread rec = tr.threads().get(t);
             int decile = 1;
             for (int j = 0; j < rec.length(); j++) {
-                if (t == 0 && j == (int) ((long) rec.length() * decile / 10)) { // thread 0's progress: resident at its deciles
-                    meter.mark("trace-" + decile * 10 + "%");
-                    decile++;
-                }
                 if (baton != null) {
                     baton.await(t, j, w);
                     idle[t] += sim.advanceTo(origin[0] + (time.compress() ? 0 : time.at(rec.time()[j])));
                 } else if (!time.compress()) {
                     idle[t] += waitUntil(origin[0] + time.at(rec.time()[j]), w);
+                }
+                if (t == 0 && j == (int) ((long) rec.length() * decile / 10)) { // thread 0's progress: resident at its deciles
+                    meter.mark("trace-" + decile * 10 + "%"); // (simulated: holding the baton, so at the same point every run)
+                    decile++;
                 }
                 checks[t] += step(subject, tr, rec, j, handles, w);
                 if (baton != null) {
