@@ -4,14 +4,11 @@ import hakmem.api.Allocator;
 import hakmem.api.Hakmem;
 import hakmem.bench.programs.Program;
 import hakmem.bench.trace.Trace;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.zip.GZIPOutputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,7 +26,7 @@ final class RecordCommand implements Callable<Integer> {
     @Parameters(index = "0", description = "the program: netty-http or offheap-cache")
     String program;
 
-    @Option(names = "--out", required = true, description = "the trace file; a name ending in .gz is written gzip-compressed")
+    @Option(names = "--out", required = true, description = "the trace file; a name ending in .gz is written gzip-compressed (as with -Dhakmem.trace)")
     Path out;
 
     @Option(names = "--seconds", defaultValue = "10", description = "how long the program runs (default ${DEFAULT-VALUE})")
@@ -44,31 +41,19 @@ final class RecordCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Program p = Program.byId(program);
-        boolean gzip = out.getFileName().toString().endsWith(".gz");
-        Path raw = gzip ? Files.createTempFile("hakmem-trace-", ".hkt") : out;
         String what;
         long t0 = System.nanoTime();
-        try (Allocator heap = Hakmem.open(policy, Map.of("trace", raw.toString()))) {
+        try (Allocator heap = Hakmem.open(policy, Map.of("trace", out.toString()))) {
             what = p.run(heap, seconds, seed);
         }
         double took = (System.nanoTime() - t0) / 1e9;
-        long rawBytes = Files.size(raw);
-        if (gzip) {
-            Path parent = out.toAbsolutePath().getParent();
-            if (parent != null) {
-                Files.createDirectories(parent);
-            }
-            try (InputStream in = Files.newInputStream(raw); OutputStream o = new GZIPOutputStream(Files.newOutputStream(out), 1 << 16)) {
-                in.transferTo(o);
-            }
-            Files.delete(raw);
-        }
+        boolean gzip = out.getFileName().toString().endsWith(".gz");
         Trace tr = Trace.load(out); // the file reads back and is consistent
         System.out.println(String.format(Locale.ROOT,
-                "%s (%.1f s on %s): %s%n%s: %d events (%.1f bytes each raw), %d threads, %d blocks, %d cross-thread frees, "
-                        + "%.1f s recorded, %d bytes%s",
-                p.id(), took, policy, what, out, tr.events(), (double) rawBytes / Math.max(1, tr.events()), tr.threads().size(),
-                tr.blocks(), tr.crossThreadFrees(), tr.durationNanos() / 1e9, Files.size(out), gzip ? " gzip" : ""));
+                "%s (%.1f s on %s): %s%n%s: %d events, %d threads, %d blocks, %d cross-thread frees, %.1f s recorded, "
+                        + "%d bytes%s (%.1f bytes per event)",
+                p.id(), took, policy, what, out, tr.events(), tr.threads().size(), tr.blocks(), tr.crossThreadFrees(),
+                tr.durationNanos() / 1e9, Files.size(out), gzip ? " gzip" : "", (double) Files.size(out) / Math.max(1, tr.events())));
         return 0;
     }
 }

@@ -74,11 +74,19 @@ class TraceFormatTest {
             assertThat(t0.get(i).time()).isGreaterThanOrEqualTo(t0.get(i - 1).time());
         }
         // the same file gzip-compressed reads the same
-        Path gz = dir.resolve("calls.hkt.gz");
+        Path gz = dir.resolve("calls-copy.hkt.gz");
         try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(gz))) {
             o.write(Files.readAllBytes(file));
         }
         assertThat(TraceReader.read(gz)).isEqualTo(read);
+        // and a trace file named .gz is written compressed
+        Path written = dir.resolve("direct.hkt.gz");
+        try (Allocator heap = Recordings.traced("speed", written)) {
+            heap.free(heap.malloc(10));
+        }
+        byte[] head = Arrays.copyOf(Files.readAllBytes(written), 2);
+        assertThat(head).containsExactly((byte) 0x1f, (byte) 0x8b);
+        assertThat(TraceReader.read(written).events()).extracting(RawEvent::op).containsExactly(TraceReader.MALLOC, TraceReader.FREE);
         // and it resolves: the calloc's block freed on the second thread, its large block freed on the first
         Trace tr = Trace.resolve(file, read);
         assertThat(tr.blocks()).isEqualTo(5);

@@ -15,6 +15,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes a trace ({@link TraceFormat}) off the hot path. Each recording thread encodes its events into its own
@@ -113,6 +114,9 @@ public final class TraceWriter implements AutoCloseable {
             Files.createDirectories(parent);
         }
         OutputStream file = Files.newOutputStream(path);
+        if (path.getFileName().toString().endsWith(".gz")) { // compressed on the writer thread
+            file = new GZIPOutputStream(file, 64 * 1024);
+        }
         this.out = new DataOutputStream(new BufferedOutputStream(file, 256 * 1024));
         out.write(TraceFormat.MAGIC);
         out.writeShort(TraceFormat.VERSION);
