@@ -25,14 +25,14 @@ final class Origins {
                 .map(Origins::display);
     }
 
-    /**
-     * Modules on the module path that look like policies but provide none: explicit modules that require
-     * {@code hakmem.api}, neither provide nor use {@code PolicyPlugin}, and are not the test kit. Usually a
-     * module-info.java without its {@code provides hakmem.api.spi.PolicyPlugin with ...;} line.
-     */
     /** hakmem's own modules that require the API and are no policy: the test kit, the Netty adapter. */
     static final java.util.Set<String> NOT_POLICIES = java.util.Set.of("hakmem.testkit", "hakmem.netty");
 
+    /**
+     * Modules on the module path that look like policies but provide none: explicit modules that require
+     * {@code hakmem.api}, neither provide nor use {@code PolicyPlugin}, and are not one of {@link #NOT_POLICIES}. Usually a
+     * module-info.java without its {@code provides hakmem.api.spi.PolicyPlugin with ...;} line.
+     */
     static List<String> withoutPolicyProvider() {
         String spi = "hakmem.api.spi.PolicyPlugin";
         List<String> out = new ArrayList<>();

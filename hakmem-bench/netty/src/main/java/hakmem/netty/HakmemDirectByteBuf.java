@@ -33,12 +33,16 @@ final class HakmemDirectByteBuf extends UnpooledDirectByteBuf {
         return capacity == 0 ? b.limit(0) : b;
     }
 
+    // Deprecated in Netty 4.2 in favour of allocateDirectBuffer (below), but still what a wrapped buffer is freed and
+    // reallocated through: both paths lead to the same hakmem calls.
     @Override
+    @SuppressWarnings("deprecation")
     protected ByteBuffer allocateDirect(int initialCapacity) {
         return block(allocator, initialCapacity);
     }
 
     @Override
+    @SuppressWarnings("deprecation")
     protected void freeDirect(ByteBuffer buffer) {
         free(MemorySegment.ofBuffer(buffer.duplicate().clear()).address());
     }

@@ -104,7 +104,7 @@ final class NettyHttp implements Program {
                     .handler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel c) {
-                            c.pipeline().addLast(new HttpClientCodec(), new HttpContentDecompressor(),
+                            c.pipeline().addLast(new HttpClientCodec(), new HttpContentDecompressor(0),
                                     new HttpObjectAggregator(1 << 20), new SimpleChannelInboundHandler<FullHttpResponse>() {
                                         @Override
                                         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse r) {

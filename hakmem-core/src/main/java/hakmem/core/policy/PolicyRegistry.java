@@ -100,14 +100,14 @@ public final class PolicyRegistry {
                 + "(or HAKMEM_PLUGIN_PATH), java -p ... for your own application.";
     }
 
+    /** hakmem's own modules that require the API and are no policy: the test kit, the Netty adapter. */
+    static final Set<String> NOT_POLICIES = Set.of("hakmem.testkit", "hakmem.netty");
+
     /**
      * Modules of {@code layer} (and its parents) that look like policies but provide none: explicit modules that
      * require {@code hakmem.api}, provide no {@link PolicyPlugin} and use none (a user of the SPI, such as the CLI,
      * is no policy; nor are hakmem's {@link #NOT_POLICIES}), each with where it was loaded from.
      */
-    /** hakmem's own modules that require the API and are no policy: the test kit, the Netty adapter. */
-    static final Set<String> NOT_POLICIES = Set.of("hakmem.testkit", "hakmem.netty");
-
     static List<String> withoutProvider(ModuleLayer layer) {
         List<String> out = new ArrayList<>();
         Set<ModuleLayer> seen = new HashSet<>();
