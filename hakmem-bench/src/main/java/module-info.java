@@ -14,6 +14,10 @@ module hakmem.bench {
     requires com.fasterxml.jackson.databind;
     requires io.netty.buffer;
     requires io.netty.common;
+    requires io.netty.transport;
+    requires io.netty.codec;
+    requires io.netty.codec.http;
+    requires hakmem.netty;
     requires org.knowm.xchart;
 
     // check-policy finds every policy plugin itself, to run the test kit's contract checks on it

@@ -17,7 +17,11 @@ import hakmem.bench.result.RunResult;
 import hakmem.bench.run.Json;
 import hakmem.bench.subject.SubjectSpec;
 import hakmem.bench.subject.Subjects;
+import hakmem.bench.sim.SimConfig;
+import hakmem.bench.trace.TraceException;
 import hakmem.bench.workload.Params;
+import hakmem.bench.workload.TimeMode;
+import hakmem.bench.workload.TraceReplay;
 import hakmem.bench.workload.Workload;
 import hakmem.bench.workload.Workloads;
 import java.io.PrintStream;
@@ -64,7 +68,7 @@ final class CompareCommand implements Callable<Integer> {
     List<String> peers = new ArrayList<>();
 
     @Option(names = {"--workload", "--workloads"}, split = ",", defaultValue = "mixed,burst",
-            description = "workloads, comma-separated: mixed, medium, large, burst, remote, larson, churn (default ${DEFAULT-VALUE})")
+            description = "workloads, comma-separated: mixed, medium, large, burst, remote, larson, churn, trace:FILE (a recorded trace) (default ${DEFAULT-VALUE})")
     List<String> workloads;
 
     @Option(names = "--runs", description = "runs per subject and workload (default 5; --quick 3)")
@@ -72,6 +76,9 @@ final class CompareCommand implements Callable<Integer> {
 
     @Mixin
     WorkloadOptions counts;
+
+    @Mixin
+    OsOptions osOptions;
 
     @Option(names = "--out", description = "output directory (default bench-results/<timestamp>/)")
     Path out;
@@ -144,16 +151,42 @@ final class CompareCommand implements Callable<Integer> {
         if (subjects.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "nothing to compare: no policy and no available peer");
         }
+        SimConfig sim;
+        TimeMode time;
         List<Workload> ws = new ArrayList<>();
-        for (String w : workloads) {
-            ws.add(Workloads.byId(w.trim()));
+        try {
+            sim = osOptions.resolve();
+            time = counts.timeMode();
+            for (String w : workloads) {
+                ws.add(Workloads.byId(w.trim(), time, OsOptions.opNanos(sim)));
+            }
+            for (Workload w : ws) {
+                if (w instanceof TraceReplay t) {
+                    t.trace(); // a bad trace fails here, before any run
+                }
+            }
+        } catch (IllegalArgumentException | TraceException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if (sim != null) {
+            for (String s : subjects) {
+                if (Subjects.isPeer(s)) {
+                    throw new ParameterException(spec.commandLine(), "peer '" + s + "' cannot run on the simulated OS (--os sim): "
+                            + "it calls the real OS itself; leave --peers out or use --os real");
+                }
+            }
         }
         int n = runs != null ? runs : counts.quick ? 3 : 5;
         if (n < 1) {
             throw new ParameterException(spec.commandLine(), "--runs must be at least 1: " + n);
         }
         Path dir = out != null ? out : Path.of("bench-results", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
-        Forker forker = new Forker(jvmArgs, timeout, counts.quick);
+        List<String> runArgs = new ArrayList<>();
+        runArgs.add("--time=" + time.text());
+        if (sim != null) {
+            runArgs.addAll(sim.args());
+        }
+        Forker forker = new Forker(jvmArgs, timeout, counts.quick).withRunArgs(runArgs);
 
         ObjectNode header = Json.object();
         header.put("tool", "hakmem compare");
@@ -169,6 +202,11 @@ final class CompareCommand implements Callable<Integer> {
         opts.put("targetMb", targetMb);
         opts.put("sampleMs", sampleMs);
         opts.put("quick", counts.quick);
+        opts.put("time", time.text());
+        opts.put("os", sim == null ? "real" : "sim");
+        if (sim != null) {
+            opts.set("sim", hakmem.bench.run.Runner.simJson(sim));
+        }
         opts.put("classDataSharing", counts.quick);
         opts.set("subjects", Json.MAPPER.valueToTree(subjects));
         opts.set("workloads", Json.MAPPER.valueToTree(ws.stream().map(Workload::id).toList()));
@@ -199,7 +237,7 @@ final class CompareCommand implements Callable<Integer> {
                 for (String s : forked) {
                     String step = w.id() + " " + s + " #" + r;
                     progress.start(step);
-                    Path log = dir.resolve("logs").resolve(w.id() + "-" + SubjectSpec.parse(s).fileLabel() + "-" + r + ".log");
+                    Path log = dir.resolve("logs").resolve(Format.fileLabel(w.id()) + "-" + SubjectSpec.parse(s).fileLabel() + "-" + r + ".log");
                     ObjectNode res = forker.run(s, w.id(), p, sampleMs, log, f -> progress.within(step, f));
                     res.put("run", r);
                     RunResult run = RunResult.fromJson(res);

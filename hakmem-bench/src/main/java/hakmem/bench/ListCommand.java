@@ -70,6 +70,8 @@ final class ListCommand implements Callable<Integer> {
         for (Workload w : Workloads.all()) {
             out.printf("  %-8s %s%n", w.id(), w.description());
         }
+        out.printf("  %-8s %s%n", "trace:FILE", "replays a recorded allocation trace (record one with -Dhakmem.trace=FILE or "
+                + "./hakmem record; shipped: hakmem-bench/traces/); --time real|compress|scale=X, --os sim");
         out.println();
         out.println("Peers (--peers):");
         for (String id : Subjects.PEERS) {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "hakmem", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "hakmem-j: an off-heap allocator with pluggable release policies, and its bench.",
-        subcommands = {CompareCommand.class, RunCommand.class, SoakCommand.class, ListCommand.class,
+        subcommands = {CompareCommand.class, RunCommand.class, SoakCommand.class, ListCommand.class, RecordCommand.class,
             CheckPolicyCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec

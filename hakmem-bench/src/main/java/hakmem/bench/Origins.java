@@ -25,9 +25,12 @@ final class Origins {
                 .map(Origins::display);
     }
 
+    /** hakmem's own modules that require the API and are no policy: the test kit, the Netty adapter. */
+    static final java.util.Set<String> NOT_POLICIES = java.util.Set.of("hakmem.testkit", "hakmem.netty");
+
     /**
      * Modules on the module path that look like policies but provide none: explicit modules that require
-     * {@code hakmem.api}, neither provide nor use {@code PolicyPlugin}, and are not the test kit. Usually a
+     * {@code hakmem.api}, neither provide nor use {@code PolicyPlugin}, and are not one of {@link #NOT_POLICIES}. Usually a
      * module-info.java without its {@code provides hakmem.api.spi.PolicyPlugin with ...;} line.
      */
     static List<String> withoutPolicyProvider() {
@@ -37,7 +40,7 @@ final class Origins {
             ModuleDescriptor d = m.reference().descriptor();
             if (!d.isAutomatic() && d.requires().stream().anyMatch(r -> r.name().equals("hakmem.api"))
                     && d.provides().stream().noneMatch(p -> p.service().equals(spi)) && !d.uses().contains(spi)
-                    && !d.name().equals("hakmem.testkit")) {
+                    && !NOT_POLICIES.contains(d.name())) {
                 out.add(d.name() + m.reference().location().map(u -> " (" + display(u) + ")").orElse(""));
             }
         }

@@ -3,6 +3,7 @@ package hakmem.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hakmem.bench.run.Json;
 import hakmem.bench.run.Runner;
+import hakmem.bench.sim.SimConfig;
 import hakmem.bench.workload.Workload;
 import hakmem.bench.workload.Workloads;
 import java.util.Locale;
@@ -20,11 +21,14 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--subject", required = true, description = "a hakmem policy id or a peer (see list)")
     String subject;
 
-    @Option(names = "--workload", defaultValue = "mixed", description = "mixed, medium, large, burst, remote, larson or churn (default ${DEFAULT-VALUE})")
+    @Option(names = "--workload", defaultValue = "mixed", description = "mixed, medium, large, burst, remote, larson, churn or trace:FILE (default ${DEFAULT-VALUE})")
     String workload;
 
     @Mixin
     WorkloadOptions counts;
+
+    @Mixin
+    OsOptions osOptions;
 
     @Option(names = "--sample-ms", defaultValue = "20", description = "resident sampling period in ms, 0 = marks only (default ${DEFAULT-VALUE})")
     long sampleMs;
@@ -34,9 +38,10 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Workload w = Workloads.byId(workload);
+        SimConfig sim = osOptions.resolve();
+        Workload w = Workloads.byId(workload, counts.timeMode(), OsOptions.opNanos(sim));
         double[] last = {0};
-        ObjectNode result = Runner.run(subject, w, counts.resolve(w), sampleMs, f -> {
+        ObjectNode result = Runner.run(subject, w, counts.resolve(w), sampleMs, sim, f -> {
             if (progress && f - last[0] >= 0.05) {
                 last[0] = f;
                 System.out.println(String.format(Locale.ROOT, "progress %.3f", f));

@@ -1,6 +1,7 @@
 package hakmem.bench;
 
 import hakmem.bench.workload.Params;
+import hakmem.bench.workload.TimeMode;
 import hakmem.bench.workload.Workload;
 import picocli.CommandLine.Option;
 
@@ -29,6 +30,14 @@ final class WorkloadOptions {
 
     @Option(names = "--cycles", description = "burst: bursts per run (default 2, quick 1)")
     Integer cycles;
+
+    @Option(names = "--time", defaultValue = "real", description = "trace workloads: real (keep the recorded idle gaps), "
+            + "compress (drop them) or scale=X (multiply recorded times by X) (default ${DEFAULT-VALUE})")
+    String time;
+
+    TimeMode timeMode() {
+        return TimeMode.parse(time);
+    }
 
     Params resolve(Workload w) {
         Params.Builder p = w.defaults(quick).toBuilder();

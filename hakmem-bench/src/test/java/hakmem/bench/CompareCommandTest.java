@@ -15,13 +15,17 @@ import picocli.CommandLine;
 class CompareCommandTest {
 
     /** Runs compare in this JVM; returns the exit code and what it printed on stderr. */
-    static String[] compare(Path out, String policies) {
+    static String[] compare(Path out, String policies, String... more) {
         PrintStream old = System.err;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int code;
         try {
             System.setErr(new PrintStream(bytes, true, StandardCharsets.UTF_8));
-            code = Main.execute("compare", "--policies", policies, "--quick", "--out", out.toString());
+            String[] args = new String[6 + more.length];
+            String[] base = {"compare", "--policies", policies, "--quick", "--out", out.toString()};
+            System.arraycopy(base, 0, args, 0, base.length);
+            System.arraycopy(more, 0, args, base.length, more.length);
+            code = Main.execute(args);
         } finally {
             System.setErr(old);
         }
@@ -33,6 +37,27 @@ class CompareCommandTest {
         String[] r = compare(dir, "speed,lean@ss.mem.lean.delay.ms=soon");
         assertThat(r[0]).isEqualTo("2");
         assertThat(r[1]).contains("'soon'").contains("ss.mem.lean.delay.ms");
+        assertThat(Files.exists(dir.resolve("logs"))).as("no run was forked").isFalse();
+    }
+
+    @Test
+    void traceAndSimulationArgumentsAreCheckedBeforeAnyRun(@TempDir Path dir) throws Exception {
+        Path notTrace = Files.writeString(dir.resolve("bad.hkt"), "not a trace");
+        String[] r = compare(dir, "speed", "--workload", "trace:" + notTrace);
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("bad.hkt").contains("not a hakmem trace");
+        r = compare(dir, "speed", "--workload", "mixed", "--time", "compress");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("--time compress applies to trace workloads");
+        r = compare(dir, "speed", "--workload", "mixed", "--os", "sim", "--peers", "ffm-malloc");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("peer 'ffm-malloc' cannot run on the simulated OS");
+        r = compare(dir, "speed", "--workload", "mixed", "--os", "vm");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("--os vm: expected real or sim");
+        r = compare(dir, "speed", "--workload", "mixed", "--sim-fault-ns", "5");
+        assertThat(r[0]).isEqualTo("2");
+        assertThat(r[1]).contains("--sim-* options need --os sim");
         assertThat(Files.exists(dir.resolve("logs"))).as("no run was forked").isFalse();
     }
 

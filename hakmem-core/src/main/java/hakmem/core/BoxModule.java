@@ -3,15 +3,17 @@ package hakmem.core;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import hakmem.api.spi.Clock;
 import hakmem.api.spi.OptionSource;
 import hakmem.api.spi.OsBox;
 import hakmem.api.spi.StatsSink;
 import hakmem.core.option.SystemOptionSource;
 import hakmem.core.os.NativeOsBox;
+import hakmem.core.os.SystemClock;
 import hakmem.core.stats.StderrStatsSink;
 
 /**
- * The core's box bindings: the env gate's option source, the OS primitive, the stats sink and the logger of open's
+ * The core's box bindings: the env gate's option source, the OS primitive, the clock, the stats sink and the logger of open's
  * warnings. Any of them can be
  * replaced by an override module passed to {@link hakmem.api.spi.AllocatorProvider#open}. Side-effect free.
  */
@@ -21,6 +23,7 @@ final class BoxModule extends AbstractModule {
         bind(OptionSource.class).to(SystemOptionSource.class).in(Singleton.class);
         bind(OsBox.class).to(NativeOsBox.class).in(Singleton.class);
         bind(StatsSink.class).to(StderrStatsSink.class).in(Singleton.class);
+        bind(Clock.class).to(SystemClock.class).in(Singleton.class);
     }
 
     /** Where open's warnings go (misspelled option names, ignored bad values): System.Logger "hakmem". */

@@ -11,6 +11,7 @@ import hakmem.api.Allocator;
 import hakmem.api.OptionValue;
 import hakmem.api.PolicyInfo;
 import hakmem.api.spi.AllocatorProvider;
+import hakmem.api.spi.Clock;
 import hakmem.api.spi.OptionSource;
 import hakmem.api.spi.OptionSpec;
 import hakmem.api.spi.OptionValues;
@@ -24,6 +25,9 @@ import hakmem.core.option.OptionTable;
 import hakmem.core.os.OsLayer;
 import hakmem.core.policy.PolicyRegistry;
 import hakmem.core.stats.Stats;
+import hakmem.core.trace.TraceWriter;
+import hakmem.core.trace.TracingAllocator;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -98,12 +102,24 @@ public final class HakmemProvider implements AllocatorProvider {
         }
         OsLayer os = new OsLayer(boxes.getInstance(OsBox.class), stats);
         HakmemAllocator allocator = new HakmemAllocator(id, policy, os, stats, boxes.getInstance(StatsSink.class),
-                resolved.flag(CoreOptions.OS_STATS), resolved.rows(), resolved.bytes(CoreOptions.SOFT_LIMIT_MB));
+                resolved.flag(CoreOptions.OS_STATS), resolved.rows(), resolved.bytes(CoreOptions.SOFT_LIMIT_MB),
+                boxes.getInstance(Clock.class));
         Observers.attach(allocator, resolved.flag(CoreOptions.JMX));
         if (log.isLoggable(System.Logger.Level.DEBUG)) {
             log.log(System.Logger.Level.DEBUG, "hakmem: policy " + id + " (" + found.module() + ", chosen by " + chosenBy
                     + "); options: " + resolved.rows().stream().map(r -> r.name() + "=" + r.value() + " [" + r.source() + "]")
                     .collect(Collectors.joining(", ")));
+        }
+        String trace = resolved.text(CoreOptions.TRACE);
+        if (trace != null && !trace.isBlank()) { // only then: the untraced hot path stays the plain allocator's
+            try {
+                return new TracingAllocator(allocator, TraceWriter.open(Path.of(trace), "policy=" + id + " java="
+                        + Runtime.version() + " pid=" + ProcessHandle.current().pid()));
+            } catch (RuntimeException e) {
+                allocator.close();
+                throw new IllegalArgumentException("hakmem: option " + CoreOptions.TRACE + " (" + resolved.source(CoreOptions.TRACE)
+                        + "): " + e.getMessage(), e);
+            }
         }
         return allocator;
     }

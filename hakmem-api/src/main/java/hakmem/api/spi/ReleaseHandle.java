@@ -46,7 +46,10 @@ public interface ReleaseHandle {
     /** Adds {@code delta} to a counter the plugin declared in {@link PolicyPlugin#counters()}. */
     void count(String counter, long delta);
 
-    /** The clock the core uses for {@link EmptySlab#emptySinceNanos()}. */
+    /**
+     * The clock the core uses for {@link EmptySlab#emptySinceNanos()}: the bound {@link Clock} box (the system clock,
+     * or a simulator's virtual clock).
+     */
     long nanoTime();
 
     /**

@@ -20,8 +20,8 @@ public final class ChartReporter implements Reporter {
 
     /** The chart file names of a workload, in the order they are written (the Markdown report links them). */
     public static List<String> names(String workload) {
-        return List.of("throughput-" + workload + ".png", "resident-" + workload + ".png", "rss-" + workload + ".png",
-                "tradeoff-" + workload + ".png");
+        String f = Format.fileLabel(workload);
+        return List.of("throughput-" + f + ".png", "resident-" + f + ".png", "rss-" + f + ".png", "tradeoff-" + f + ".png");
     }
 
     @Override
@@ -33,23 +33,24 @@ public final class ChartReporter implements Reporter {
             if (ws.isEmpty()) {
                 continue;
             }
-            Path tp = dir.resolve("throughput-" + w + ".png");
+            List<String> files = names(w);
+            Path tp = dir.resolve(files.get(0));
             Charts.throughput(tp, "Throughput on " + w + " (" + ws.getFirst().runs() + " runs per subject)", ws);
             written.add(tp);
             List<Charts.Series> resident = series(c, w, false);
             if (!resident.isEmpty()) {
-                Path rp = dir.resolve("resident-" + w + ".png");
+                Path rp = dir.resolve(files.get(1));
                 Charts.timeSeries(rp, "Allocator resident (mincore) on " + w + ", median run; 0 s = timed loop starts",
                         "MiB", resident);
                 written.add(rp);
             }
-            Path sp = dir.resolve("rss-" + w + ".png");
+            Path sp = dir.resolve(files.get(2));
             Charts.timeSeries(sp, "Process RSS on " + w + ", median run; 0 s = timed loop starts", "MiB", series(c, w, true));
             written.add(sp);
             List<Charts.Point> points = ws.stream().filter(s -> s.hasReleaseFigures() && !Double.isNaN(s.opsMedian()))
                     .map(s -> new Charts.Point(s.subject(), s.mibSecondsMedian(), s.opsMedian() / 1e6)).toList();
             if (!points.isEmpty()) {
-                Path xp = dir.resolve("tradeoff-" + w + ".png");
+                Path xp = dir.resolve(files.get(3));
                 Charts.scatter(xp, "Throughput against memory held on " + w + " (medians)",
                         "MiB-seconds held (allocator resident, timed window)", "M ops/s", points);
                 written.add(xp);

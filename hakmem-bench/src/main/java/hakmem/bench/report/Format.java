@@ -4,6 +4,11 @@ import java.util.Locale;
 
 /** Number formats for tables and reports. */
 public final class Format {
+    /** A workload id or label as part of a file name: a trace's id holds its path ({@code trace:dir/file.hkt.gz}). */
+    public static String fileLabel(String id) {
+        return id.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     private Format() {
     }
 

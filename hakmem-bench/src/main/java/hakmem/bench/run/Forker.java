@@ -27,6 +27,7 @@ public final class Forker {
     private final List<String> jvmArgs;
     private final long timeoutSeconds;
     private final boolean classDataSharing;
+    private List<String> runArgs = List.of();
 
     public Forker(List<String> extraJvmArgs, long timeoutSeconds) {
         this(extraJvmArgs, timeoutSeconds, false);
@@ -41,6 +42,12 @@ public final class Forker {
         this.jvmArgs = List.copyOf(extraJvmArgs);
         this.timeoutSeconds = timeoutSeconds;
         this.classDataSharing = classDataSharing;
+    }
+
+    /** Extra arguments of every child's {@code run} command (e.g. {@code --time=compress}, {@code --os=sim}). */
+    public Forker withRunArgs(List<String> args) {
+        this.runArgs = List.copyOf(args);
+        return this;
     }
 
     /** Where the CDS archive of this java binary and module path lives (the JVM rebuilds it if stale). */
@@ -59,7 +66,7 @@ public final class Forker {
     static Map<String, String> hakmemProperties() {
         Map<String, String> out = new TreeMap<>();
         for (String k : System.getProperties().stringPropertyNames()) {
-            if (k.startsWith("hakmem.")) {
+            if (k.startsWith("hakmem.") && !k.equals("hakmem.trace")) { // a recording is not every run's business
                 out.put(k, System.getProperty(k));
             }
         }
@@ -124,6 +131,7 @@ public final class Forker {
         cmd.add("--idle-ms=" + p.idleMs());
         cmd.add("--cycles=" + p.cycles());
         cmd.add("--sample-ms=" + sampleMs);
+        cmd.addAll(runArgs);
         cmd.add("--progress");
         return cmd;
     }
@@ -138,6 +146,7 @@ public final class Forker {
         Files.createDirectories(log.getParent());
         long t0 = System.nanoTime();
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
+        pb.environment().remove("HAKMEM_TRACE"); // a recording is not every run's business (as -Dhakmem.trace)
         pb.environment().putAll(environment(subject, pb.environment()));
         Process proc = pb.start();
         String[] lastJson = {null};

@@ -3,6 +3,7 @@ package hakmem.bench.run;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import hakmem.api.AllocatorStats;
+import hakmem.bench.sim.SimConfig;
 import hakmem.bench.subject.Subject;
 import hakmem.bench.subject.Subjects;
 import hakmem.bench.workload.Mem;
@@ -37,6 +38,16 @@ public final class Runner {
     }
 
     public static ObjectNode run(String subjectId, Workload workload, Params p, long sampleMs, DoubleConsumer progress) {
+        return run(subjectId, workload, p, sampleMs, null, progress);
+    }
+
+    /**
+     * As above, on the simulated OS if {@code sim} is not null: times, marks and samples are then in the subject's
+     * virtual time, and nothing measured on the host (process RSS, GC) is in the result, so that the same run gives the
+     * same result on any machine.
+     */
+    public static ObjectNode run(String subjectId, Workload workload, Params p, long sampleMs, SimConfig sim,
+                                 DoubleConsumer progress) {
         if (subjectId.equals(Subjects.NO_ALLOC)) {
             // before any workload code reads Mem.TOUCH: a baseline run's fake blocks are never touched
             System.setProperty(Mem.NO_TOUCH_PROPERTY, "true");
@@ -55,7 +66,11 @@ public final class Runner {
             params.put("cycles", p.cycles());
         }
         out.put("pid", ProcessHandle.current().pid());
-        long origin = System.nanoTime();
+        if (sim != null) {
+            out.put("os", "sim");
+            out.set("sim", simJson(sim));
+        }
+        long wallOrigin = System.nanoTime();
         List<Mark> marks = new ArrayList<>();
         Subject subject = null;
         Sampler sampler = null;
@@ -64,10 +79,11 @@ public final class Runner {
                 throw new IllegalStateException("the no-alloc baseline needs -D" + Mem.NO_TOUCH_PROPERTY
                         + "=true before the workload classes load (hakmem compare sets it)");
             }
-            subject = Subjects.create(subjectId, workload.maxLive(p), workload.crossThreadFrees(p));
+            subject = Subjects.create(subjectId, workload.maxLive(p), workload.crossThreadFrees(p), sim);
             out.put("kind", subject.kind());
             out.put("detail", subject.detail());
             Subject s = subject;
+            long origin = s.simClock() != null ? s.simClock().nanoTime() : wallOrigin;
             Sampler smp = new Sampler(s, origin, sampleMs);
             sampler = smp;
             marks.add(mark("open", s, smp, origin));
@@ -118,7 +134,11 @@ public final class Runner {
                 }
             }
         }
-        out.put("peakRssBytes", ProcStatus.peakRss());
+        if (sim == null) {
+            out.put("peakRssBytes", ProcStatus.peakRss());
+        } else {
+            out.putNull("peakRssBytes"); // the host's, not the simulation's
+        }
         ArrayNode ms = out.putArray("marks");
         for (Mark m : marks) {
             ObjectNode o = ms.addObject();
@@ -136,6 +156,16 @@ public final class Runner {
             }
         }
         return out;
+    }
+
+    /** The simulated OS's parameters as JSON. */
+    public static ObjectNode simJson(SimConfig sim) {
+        ObjectNode o = Json.object();
+        o.put("syscallNanos", sim.syscallNanos());
+        o.put("faultNanos", sim.faultNanos());
+        o.put("opNanos", sim.opNanos());
+        o.put("memoryBytes", sim.memoryBytes());
+        return o;
     }
 
     /** An exception and its causes, one line. */
@@ -161,18 +191,19 @@ public final class Runner {
     }
 
     static Mark mark(String label, Subject s, Sampler sampler, long origin) {
-        double before = (System.nanoTime() - origin) / 1e6;
+        boolean simulated = s.simClock() != null;
+        double before = (sampler.now() - origin) / 1e6;
         Sampler.Sample sample = sampler.sampleNow();
         AllocatorStats stats = s.stats();
         long sys = syscalls(stats);
         long returned = sum(stats, RETURN_COUNTERS);
         long gcCount = 0;
         long gcMillis = 0;
-        for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+        for (GarbageCollectorMXBean gc : simulated ? List.<GarbageCollectorMXBean>of() : ManagementFactory.getGarbageCollectorMXBeans()) {
             gcCount += Math.max(0, gc.getCollectionCount());
             gcMillis += Math.max(0, gc.getCollectionTime());
         }
-        double after = (System.nanoTime() - origin) / 1e6;
+        double after = (sampler.now() - origin) / 1e6;
         return new Mark(label, before, after, sample.resident(), sample.rss(), sys, returned, gcCount, gcMillis);
     }
 

@@ -2,8 +2,16 @@ package hakmem.bench.subject;
 
 import hakmem.api.Allocator;
 import hakmem.api.AllocatorStats;
+import com.google.inject.AbstractModule;
 import hakmem.api.Hakmem;
+import hakmem.api.spi.AllocatorProvider;
+import hakmem.api.spi.Clock;
+import hakmem.api.spi.OsBox;
+import hakmem.bench.sim.SimClock;
+import hakmem.bench.sim.SimConfig;
+import hakmem.bench.sim.SimOsBox;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,10 +21,36 @@ import java.util.Map;
 final class HakmemSubject extends Subject {
     private final SubjectSpec spec;
     private final Allocator allocator;
+    private final SimClock clock;
+    private final SimOsBox os;
 
     HakmemSubject(SubjectSpec spec) {
         this.spec = spec;
         this.allocator = Hakmem.open(spec.id(), options(spec, System.getProperty("hakmem.jmx"), System.getenv("HAKMEM_JMX")));
+        this.clock = null;
+        this.os = null;
+    }
+
+    /** On the simulated OS: the OS box and the clock box are replaced through the SPI's override modules. */
+    HakmemSubject(SubjectSpec spec, SimConfig sim) {
+        this.spec = spec;
+        this.clock = new SimClock();
+        this.os = new SimOsBox(sim, clock);
+        SimClock c = clock;
+        SimOsBox o = os;
+        this.allocator = AllocatorProvider.load().open(spec.id(),
+                options(spec, System.getProperty("hakmem.jmx"), System.getenv("HAKMEM_JMX")), List.of(new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(OsBox.class).toInstance(o);
+                bind(Clock.class).toInstance(c);
+            }
+        }));
+    }
+
+    @Override
+    public SimClock simClock() {
+        return clock;
     }
 
     /**
@@ -65,11 +99,15 @@ final class HakmemSubject extends Subject {
 
     @Override
     public String detail() {
-        return "hakmem policy " + allocator.policy() + (spec.options().isEmpty() ? "" : " with " + spec.options());
+        return "hakmem policy " + allocator.policy() + (spec.options().isEmpty() ? "" : " with " + spec.options())
+                + (os == null ? "" : " on the simulated OS " + os.config());
     }
 
     @Override
     public void close() {
         allocator.close();
+        if (os != null) {
+            os.release();
+        }
     }
 }

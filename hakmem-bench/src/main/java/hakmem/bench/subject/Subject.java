@@ -46,6 +46,14 @@ public abstract class Subject implements AutoCloseable {
         return null;
     }
 
+    /**
+     * The virtual clock of a subject that runs on the simulated OS ({@code --os sim}), or null for a real one: the run
+     * then takes its times, marks and samples from it.
+     */
+    public hakmem.bench.sim.SimClock simClock() {
+        return null;
+    }
+
     /** One line on how this subject was set up (e.g. the library it loaded). */
     public String detail() {
         return "";

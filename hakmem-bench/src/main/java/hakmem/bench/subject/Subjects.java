@@ -114,6 +114,21 @@ public final class Subjects {
      * @param crossThreadFrees whether the workload frees blocks on threads other than the allocating one
      */
     public static Subject create(String id, int maxLive, boolean crossThreadFrees) {
+        return create(id, maxLive, crossThreadFrees, null);
+    }
+
+    /**
+     * Creates a subject, on the simulated OS if {@code sim} is not null (hakmem policies only: a peer calls the real
+     * OS itself, so it cannot be simulated, and asking for it is an {@link IllegalArgumentException}).
+     */
+    public static Subject create(String id, int maxLive, boolean crossThreadFrees, hakmem.bench.sim.SimConfig sim) {
+        if (sim != null) {
+            if (isPeer(id)) {
+                throw new IllegalArgumentException("peer '" + id + "' cannot run on the simulated OS (--os sim): it calls the "
+                        + "real OS itself; simulate hakmem policies only");
+            }
+            return new HakmemSubject(SubjectSpec.parse(id), sim);
+        }
         return switch (id) {
             case "ffm-malloc" -> new FfmMallocSubject();
             case "ffm-mimalloc" -> new FfmMimallocSubject();

@@ -114,4 +114,40 @@ class ChildJvmTest {
         assertThat(dir.resolve("throughput-mixed.png")).exists();
         assertThat(Files.readAllLines(dir.resolve("results.csv"))).hasSize(7);
     }
+
+    /** A compare of a recorded trace on the simulated OS, in a child JVM; its tables and results. */
+    private static String[] simCompare(Path trace, Path out) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Forker.javaBinary(), "--enable-native-access=hakmem.core,hakmem.bench,ALL-UNNAMED",
+                "-Djava.awt.headless=true", "-p", System.getProperty("jdk.module.path"), "-cp", System.getProperty("java.class.path"),
+                "--add-modules", "ALL-MODULE-PATH",
+                "-m", "hakmem.bench/hakmem.bench.Main", "compare", "--policies", "speed,lean", "--workload", "trace:" + trace,
+                "--os", "sim", "--runs", "1", "--no-charts", "--out", out.toString()));
+        Process proc = new ProcessBuilder(cmd).redirectError(out.resolveSibling(out.getFileName() + "-stderr.txt").toFile()).start();
+        String stdout = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(proc.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        assertThat(proc.exitValue()).as(stdout).isZero();
+        return new String[] {stdout.replace(out.toString(), "OUT"), Files.readString(out.resolve("results.json"))};
+    }
+
+    @Test
+    void aSimulatedCompareOfATraceGivesTheSameTablesAndVerdictsTwice(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("pc.hkt");
+        hakmem.bench.trace.Recordings.producerConsumer(trace, 3_000);
+        String[] a = simCompare(trace, dir.resolve("a"));
+        String[] b = simCompare(trace, dir.resolve("b"));
+        assertThat(a[0]).contains("speed").contains("lean").contains("ops/s med").contains("Verdict on trace:");
+        assertThat(a[0]).isEqualTo(b[0]); // the console: tables, release figures, verdicts
+        JsonNode ja = Json.parse(a[1]);
+        JsonNode jb = Json.parse(b[1]);
+        assertThat(ja.get("summary")).isEqualTo(jb.get("summary"));
+        assertThat(ja.get("verdicts")).isEqualTo(jb.get("verdicts"));
+        for (int i = 0; i < ja.get("runs").size(); i++) {
+            ObjectNode ra = ((ObjectNode) ja.get("runs").get(i)).deepCopy();
+            ObjectNode rb = ((ObjectNode) jb.get("runs").get(i)).deepCopy();
+            for (ObjectNode r : List.of(ra, rb)) {
+                r.remove(List.of("fork", "pid")); // the fork's wall time and log file, the process id
+            }
+            assertThat(ra).isEqualTo(rb);
+        }
+    }
 }

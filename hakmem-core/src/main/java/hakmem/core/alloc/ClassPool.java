@@ -136,8 +136,8 @@ final class ClassPool {
         return ss;
     }
 
-    /** Maps {@code n} superslabs and touches every page so they are resident (prewarm). */
-    synchronized void prewarm(int n) {
+    /** Maps {@code n} superslabs and touches every page so they are resident (prewarm); {@code now}: the clock box's time. */
+    synchronized void prewarm(int n, long now) {
         if (n == 0) {
             return;
         }
@@ -153,7 +153,7 @@ final class ClassPool {
             for (Slab s : ss.slabs) {
                 clean.remove(s);
                 s.committed = true;
-                s.emptySince = System.nanoTime();
+                s.emptySince = now;
                 committedEmpty.addLast(s);
                 committedSlabs++;
             }

@@ -3,11 +3,13 @@ package hakmem.core.alloc;
 import hakmem.api.Allocator;
 import hakmem.api.AllocatorStats;
 import hakmem.api.OptionValue;
+import hakmem.api.spi.Clock;
 import hakmem.api.spi.ReleasePolicy;
 import hakmem.api.spi.SizeClass;
 import hakmem.api.spi.StatsSink;
 import hakmem.core.jfr.EventSource;
 import hakmem.core.os.OsLayer;
+import hakmem.core.os.SystemClock;
 import hakmem.core.stats.Stat;
 import hakmem.core.stats.Stats;
 import java.lang.foreign.Arena;
@@ -86,12 +88,27 @@ public final class HakmemAllocator implements Allocator {
 
     public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
                            boolean osStats, List<OptionValue> optionRows) {
-        this(policyId, policy, os, stats, sink, osStats, optionRows, 0);
+        this(policyId, policy, os, stats, sink, osStats, optionRows, 0, new SystemClock());
     }
 
     /** @param softLimitBytes the soft limit on the committed footprint ({@link SoftLimit}); 0: none */
     public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
                            boolean osStats, List<OptionValue> optionRows, long softLimitBytes) {
+        this(policyId, policy, os, stats, sink, osStats, optionRows, softLimitBytes, new SystemClock());
+    }
+
+    /** @param clock the clock box: the policy's time and the ticker's scheduler */
+    public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
+                           boolean osStats, List<OptionValue> optionRows, Clock clock) {
+        this(policyId, policy, os, stats, sink, osStats, optionRows, 0, clock);
+    }
+
+    /**
+     * @param softLimitBytes the soft limit on the committed footprint ({@link SoftLimit}); 0: none
+     * @param clock          the clock box: the policy's time, the large heap's and the ticker's scheduler
+     */
+    public HakmemAllocator(String policyId, ReleasePolicy policy, OsLayer os, Stats stats, StatsSink sink,
+                           boolean osStats, List<OptionValue> optionRows, long softLimitBytes, Clock clock) {
         this.source = EventSource.next(policyId);
         os.eventSource(source);
         stats.derive(Stat.HEAPS, Stat.METADATA_BYTES, MetadataSize.HEAP);
@@ -109,8 +126,8 @@ public final class HakmemAllocator implements Allocator {
             pools[c] = new ClassPool(this, classes.get(c), os, stats, scope, source);
         }
         this.maxPooled = Math.max(2, Runtime.getRuntime().availableProcessors());
-        this.large = new LargeBlocks(this, os, stats, System::nanoTime, source);
-        this.driver = new PolicyDriver(policyId, policy, this, pools, classes, large, os, stats, source);
+        this.large = new LargeBlocks(this, os, stats, clock::nanoTime, source);
+        this.driver = new PolicyDriver(policyId, policy, this, pools, classes, large, os, stats, source, clock);
         this.softLimit = new SoftLimit(softLimitBytes, stats, driver, source);
         long tick;
         try {

@@ -1,6 +1,7 @@
 package hakmem.core.alloc;
 
 import hakmem.api.spi.Advice;
+import hakmem.api.spi.Clock;
 import hakmem.api.spi.EmptySlab;
 import hakmem.api.spi.ReleaseHandle;
 import hakmem.api.spi.ReleasePolicy;
@@ -15,7 +16,6 @@ import hakmem.core.stats.Stats;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The policy driver: everything between the allocator and its release policy. It prewarms at open, passes the
@@ -44,14 +44,15 @@ final class PolicyDriver {
     private final EventSource source;
     private final Handle handle = new Handle();
     private final AtomicBoolean raceLogged = new AtomicBoolean();
+    private final Clock clock;
     private volatile boolean stopped;
-    private Thread ticker;
+    private Clock.Scheduled ticker;
     /** Held by the ticker for each tick, and by {@link #holdingTicker} (the audit), so that the two never overlap. */
     private final Object tickLock = new Object();
 
     /** @param owner the allocator, as the identity its slabs carry (never called) */
     PolicyDriver(String policyId, ReleasePolicy policy, Object owner, ClassPool[] pools, List<SizeClass> classes,
-                 LargeBlocks large, OsLayer os, Stats stats, EventSource source) {
+                 LargeBlocks large, OsLayer os, Stats stats, EventSource source, Clock clock) {
         this.source = source;
         this.policyId = policyId;
         this.policy = policy;
@@ -61,6 +62,7 @@ final class PolicyDriver {
         this.large = large;
         this.os = os;
         this.stats = stats;
+        this.clock = clock;
     }
 
     ClassPool pool(int c) {
@@ -80,7 +82,7 @@ final class PolicyDriver {
                 throw new IllegalArgumentException("policy " + policyId + " asked to prewarm " + n + " superslabs of "
                         + sc.name() + " (0.." + MAX_PREWARM + " allowed)");
             }
-            pools[sc.index()].prewarm(n);
+            pools[sc.index()].prewarm(n, clock.nanoTime());
         }
         policy.onOpen(handle);
         long tick = policy.tickIntervalMillis();
@@ -91,29 +93,21 @@ final class PolicyDriver {
         return tick;
     }
 
-    /** Starts the daemon ticker: every {@code millis} ms it runs {@code housekeeping} (the heaps'), then {@code onTick}. */
+    /** Starts the ticker on the clock box: every {@code millis} ms it runs {@code housekeeping} (the heaps'), then {@code onTick}. */
     void startTicker(long millis, Runnable housekeeping) {
-        ticker = Thread.ofPlatform().daemon().name("hakmem-ticker-" + policyId).unstarted(() -> tickLoop(millis, housekeeping));
-        ticker.start();
+        ticker = clock.schedule("hakmem-ticker-" + policyId, TimeUnit.MILLISECONDS.toNanos(millis), () -> tick(housekeeping));
     }
 
-    private void tickLoop(long millis, Runnable housekeeping) {
-        long period = TimeUnit.MILLISECONDS.toNanos(millis); // <= one day: no overflow
-        while (!stopped) {
-            LockSupport.parkNanos(this, period);
-            if (stopped || Thread.interrupted()) {
+    private void tick(Runnable housekeeping) {
+        synchronized (tickLock) { // a test holding the ticker (audit) waits for this tick, and the next one for it
+            if (stopped) {
                 return;
             }
-            synchronized (tickLock) { // a test holding the ticker (audit) waits for this tick, and the next one for it
-                if (stopped) {
-                    return;
-                }
-                try {
-                    housekeeping.run();
-                    policy.onTick(handle);
-                } catch (RuntimeException e) {
-                    policyFailed("onTick", e);
-                }
+            try {
+                housekeeping.run();
+                policy.onTick(handle);
+            } catch (RuntimeException e) {
+                policyFailed("onTick", e);
             }
         }
     }
@@ -129,19 +123,13 @@ final class PolicyDriver {
     void stop() {
         stopped = true;
         if (ticker != null) {
-            ticker.interrupt();
-            LockSupport.unpark(ticker);
-            try {
-                ticker.join(5_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            ticker.cancel();
         }
     }
 
     /** A slab became empty on its owner's free: back to its pool, then the policy decides (no lock held). */
     void slabEmpty(Slab s) {
-        long now = System.nanoTime();
+        long now = clock.nanoTime();
         boolean superEmpty = pools[s.sizeClass].release(s, now);
         try {
             policy.onSlabEmpty(new EmptySlab(classes.get(s.sizeClass), s.start, s.length, now, true), superEmpty, handle);
@@ -203,7 +191,7 @@ final class PolicyDriver {
             }
             TrimEvent event = new TrimEvent();
             event.begin();
-            long now = System.nanoTime();
+            long now = clock.nanoTime();
             long decommitted = 0;
             long unmapped = 0;
             for (ClassPool p : pools) { // any idle time: Long.MIN_VALUE
@@ -238,7 +226,7 @@ final class PolicyDriver {
     private long unmapCachedLarge(long keepBytes, long minIdleNanos) {
         UnmapEvent event = new UnmapEvent();
         event.begin();
-        long bytes = large.unmapCached(keepBytes, minIdleNanos, System.nanoTime());
+        long bytes = large.unmapCached(keepBytes, minIdleNanos, clock.nanoTime());
         if (bytes > 0 && event.shouldCommit()) {
             source.stamp(event);
             event.sizeClass = "large";
@@ -299,7 +287,7 @@ final class PolicyDriver {
             if (stopped) {
                 return 0;
             }
-            return p.decommitEmpty(Math.max(0, keepBytes), minIdleNanos, advice, System.nanoTime());
+            return p.decommitEmpty(Math.max(0, keepBytes), minIdleNanos, advice, clock.nanoTime());
         }
 
         @Override
@@ -318,7 +306,7 @@ final class PolicyDriver {
             if (stopped) {
                 return 0;
             }
-            return p.retireEmpty(keep, minIdleNanos, System.nanoTime());
+            return p.retireEmpty(keep, minIdleNanos, clock.nanoTime());
         }
 
         @Override
@@ -333,7 +321,7 @@ final class PolicyDriver {
 
         @Override
         public long nanoTime() {
-            return System.nanoTime();
+            return clock.nanoTime();
         }
 
         @Override
@@ -353,7 +341,7 @@ final class PolicyDriver {
             }
             DecommitEvent event = new DecommitEvent();
             event.begin();
-            long bytes = large.decommitCached(Math.max(0, keepBytes), minIdleNanos, advice, System.nanoTime());
+            long bytes = large.decommitCached(Math.max(0, keepBytes), minIdleNanos, advice, clock.nanoTime());
             if (bytes > 0 && event.shouldCommit()) {
                 source.stamp(event);
                 event.sizeClass = "large";

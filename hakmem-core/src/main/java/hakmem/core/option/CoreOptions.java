@@ -15,6 +15,7 @@ public final class CoreOptions {
     public static final String OS_STATS = "ss.os.stats";
     public static final String SOFT_LIMIT_MB = "soft.limit.mb";
     public static final String JMX = "jmx";
+    public static final String TRACE = "trace";
 
     /** Upper bound of every time option in ms: one day. Anything longer is "never" in practice, and far from overflow. */
     public static final long MAX_MILLIS = 86_400_000L;
@@ -41,7 +42,9 @@ public final class CoreOptions {
                             + "policy is asked to release, then the core trims")
                     .withRange(0, MAX_TARGET_BYTES),
             new OptionSpec(JMX, Type.BOOLEAN, "1", "bool", "", List.of(),
-                    "register the allocator's MBean hakmem:type=Allocator,policy=<id>,id=<n> while it is open"));
+                    "register the allocator's MBean hakmem:type=Allocator,policy=<id>,id=<n> while it is open"),
+            new OptionSpec(TRACE, Type.TEXT, "", "file", "", List.of(),
+                    "record every malloc/calloc/realloc/free/allocate in this trace file (replay: compare --workload trace:FILE)"));
 
     private CoreOptions() {
     }

@@ -100,10 +100,13 @@ public final class PolicyRegistry {
                 + "(or HAKMEM_PLUGIN_PATH), java -p ... for your own application.";
     }
 
+    /** hakmem's own modules that require the API and are no policy: the test kit, the Netty adapter. */
+    static final Set<String> NOT_POLICIES = Set.of("hakmem.testkit", "hakmem.netty");
+
     /**
      * Modules of {@code layer} (and its parents) that look like policies but provide none: explicit modules that
      * require {@code hakmem.api}, provide no {@link PolicyPlugin} and use none (a user of the SPI, such as the CLI,
-     * is no policy), each with where it was loaded from.
+     * is no policy; nor are hakmem's {@link #NOT_POLICIES}), each with where it was loaded from.
      */
     static List<String> withoutProvider(ModuleLayer layer) {
         List<String> out = new ArrayList<>();
@@ -120,7 +123,7 @@ public final class PolicyRegistry {
                 boolean requiresApi = d.requires().stream().anyMatch(r -> r.name().equals("hakmem.api"));
                 boolean provides = d.provides().stream().anyMatch(p -> p.service().equals(PolicyPlugin.class.getName()));
                 boolean uses = d.uses().contains(PolicyPlugin.class.getName());
-                if (!d.isAutomatic() && requiresApi && !provides && !uses && !d.name().equals("hakmem.testkit")) {
+                if (!d.isAutomatic() && requiresApi && !provides && !uses && !NOT_POLICIES.contains(d.name())) {
                     out.add(d.name() + m.reference().location().map(u -> " (" + u.getPath() + ")").orElse(""));
                 }
             }
