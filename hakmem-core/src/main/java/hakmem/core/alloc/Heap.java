@@ -1,7 +1,5 @@
 package hakmem.core.alloc;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -18,16 +16,6 @@ final class Heap {
 
     /** The owner of slabs that no heap owns (pooled slabs, large blocks). Never bound, never used. */
     static final Heap NONE = new Heap(null);
-
-    private static final VarHandle QUEUE;
-
-    static {
-        try {
-            QUEUE = MethodHandles.lookup().findVarHandle(Heap.class, "queue", Slab.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** Where the heap gets slabs and reports the events of its slow paths (null for the sentinels). */
     private final PolicyDriver driver;
@@ -46,8 +34,8 @@ final class Heap {
     final Slab[] partial;
     /** Per class, the newest partial slab (a slab that leaves the full state joins here). */
     final Slab[] partialTail;
-    @SuppressWarnings("unused") // accessed through QUEUE
-    private volatile Slab queue;
+    /** The queue of slabs with remote frees, pushed by other threads: on a cache line of its own. */
+    private final RemoteLine remote = new RemoteLine();
 
     Heap(PolicyDriver driver) {
         this.driver = driver;
@@ -184,25 +172,25 @@ final class Heap {
     void enqueue(Slab s) {
         Slab head;
         do {
-            head = (Slab) QUEUE.getVolatile(this);
-            s.nextQueued = head;
-        } while (!QUEUE.compareAndSet(this, head, s));
+            head = (Slab) RemoteLine.QUEUE.getVolatile(remote);
+            s.remote.nextQueued = head;
+        } while (!RemoteLine.QUEUE.compareAndSet(remote, head, s));
     }
 
     boolean hasQueued() {
-        return QUEUE.getVolatile(this) != null;
+        return RemoteLine.QUEUE.getVolatile(remote) != null;
     }
 
     /** Moves every pending remote free back to its slab's free list (owner only). */
     void collectRemote() {
-        if (QUEUE.getVolatile(this) == null) {
+        if (RemoteLine.QUEUE.getVolatile(remote) == null) {
             return;
         }
-        Slab s = (Slab) QUEUE.getAndSet(this, (Slab) null);
+        Slab s = (Slab) RemoteLine.QUEUE.getAndSet(remote, (Slab) null);
         while (s != null) {
             // read the link before emptying the remote list: once it is empty a pusher may queue s again
-            Slab nextInQueue = s.nextQueued;
-            s.nextQueued = null;
+            Slab nextInQueue = s.remote.nextQueued;
+            s.remote.nextQueued = null;
             collect(s);
             s = nextInQueue;
         }
@@ -243,6 +231,6 @@ final class Heap {
         java.util.Arrays.fill(current, Slab.NO_SLAB);
         java.util.Arrays.fill(partial, null);
         java.util.Arrays.fill(partialTail, null);
-        QUEUE.setVolatile(this, (Slab) null);
+        RemoteLine.QUEUE.setVolatile(remote, (Slab) null);
     }
 }

@@ -13,17 +13,19 @@ final class MetadataSize {
     private static final long ARRAY_HEADER = 16;
     private static final long REF = 4;
 
+    /** A {@link RemoteLine}: an int and 14 longs of padding around an int and two references. */
+    static final long REMOTE_LINE = align(align(HEADER + 4 + 7 * 8 + 4 + 2 * REF) + 7 * 8);
     /**
-     * A {@link Slab} object without its arrays: 6 longs, 6 ints, 5 booleans, 9 references. Written out so that a
-     * new field shows up in review next to this sum (and in the test).
+     * A {@link Slab} object without its arrays: 6 longs, 5 ints, 5 booleans, 9 references, and its
+     * {@link RemoteLine}. Written out so that a new field shows up in review next to this sum (and in the test).
      */
-    static final long SLAB_OBJECT = align(HEADER + 6 * 8 + 6 * 4 + 5 + 9 * REF);
+    static final long SLAB_OBJECT = align(HEADER + 6 * 8 + 5 * 4 + 5 + 9 * REF) + REMOTE_LINE;
     /** A large block's {@link Slab}: the object and its one-entry arrays. */
     static final long LARGE_SLAB = SLAB_OBJECT + array(4, 1) + array(2, 1);
     /** The class pool's collections hold about two references per slab (committed or clean queue, and growth slack). */
     private static final long POOL_ENTRIES_PER_SLAB = 2 * REF;
     /** A {@link Heap}: the object (7 references, 2 booleans), its three per-class arrays, its lock and the lock's sync. */
-    static final long HEAP = align(HEADER + 7 * REF + 2) + 3 * array(REF, SizeClasses.COUNT)
+    static final long HEAP = align(HEADER + 7 * REF + 2) + REMOTE_LINE + 3 * array(REF, SizeClasses.COUNT)
             + align(HEADER + REF) + align(HEADER + 4 + 3 * REF);
     /**
      * A region of the large-block page heap of {@code units} 64 KiB units: the object (3 longs, 2 ints, 4

@@ -16,7 +16,7 @@ import java.lang.invoke.VarHandle;
  * <p>Ownership: a slab in use belongs to exactly one {@link Heap} ({@link #owner}); only the thread that holds that
  * heap touches {@link #freeHead}, {@link #used}, the partial-list links and the FREE/LIVE transitions. Any thread
  * may push a LIVE block onto the remote list: CAS its entry LIVE -> REMOTE (this claims the block and catches a
- * double free), link it, CAS {@link #remoteHead}. The pusher that turns the remote list from empty to non-empty also
+ * double free), link it, CAS the remote head (in {@link #remote}, a {@link RemoteLine}). The pusher that turns the remote list from empty to non-empty also
  * queues the slab on its owner heap; the owner takes the whole list with one getAndSet.
  */
 final class Slab {
@@ -31,19 +31,11 @@ final class Slab {
     /** The bits of a free entry that hold {@code next + 1}. */
     static final int NEXT = ZERO - 1;
 
-    private static final VarHandle REMOTE_HEAD;
     private static final VarHandle META = MethodHandles.arrayElementVarHandle(int[].class);
     private static final VarHandle LINK = MethodHandles.arrayElementVarHandle(short[].class);
     /** {@link #remoteNext} value of a block that has no node on the remote list. */
     static final short UNLISTED = -2;
 
-    static {
-        try {
-            REMOTE_HEAD = MethodHandles.lookup().findVarHandle(Slab.class, "remoteHead", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     // ---- geometry: final, safe to read racily ----
     final long start;
@@ -101,10 +93,8 @@ final class Slab {
     Slab nextPartial;
 
     // ---- remote frees ----
-    @SuppressWarnings("unused") // accessed through REMOTE_HEAD
-    private volatile int remoteHead = -1;
-    /** Link in the owner heap's queue of slabs with remote frees; written by the pusher before it publishes. */
-    Slab nextQueued;
+    /** The remote list's head and the queue link, written by other threads: on a cache line of their own. */
+    final RemoteLine remote = new RemoteLine();
 
     // ---- class pool state (guarded by the pool's lock); for a large block, cache state (the cache's lock) ----
     boolean inPool;
@@ -225,9 +215,9 @@ final class Slab {
         }
         int head;
         do {
-            head = (int) REMOTE_HEAD.getVolatile(this);
+            head = (int) RemoteLine.HEAD.getVolatile(remote);
             remoteNext[i] = (short) head;
-        } while (!REMOTE_HEAD.compareAndSet(this, head, i));
+        } while (!RemoteLine.HEAD.compareAndSet(remote, head, i));
         return head < 0 ? PUSHED_FIRST : PUSHED;
     }
 
@@ -244,10 +234,10 @@ final class Slab {
 
     /** Takes the whole remote list (owner only). */
     int takeRemote() {
-        return (int) REMOTE_HEAD.getAndSet(this, -1);
+        return (int) RemoteLine.HEAD.getAndSet(remote, -1);
     }
 
     boolean hasRemote() {
-        return (int) REMOTE_HEAD.getVolatile(this) >= 0;
+        return (int) RemoteLine.HEAD.getVolatile(remote) >= 0;
     }
 }
