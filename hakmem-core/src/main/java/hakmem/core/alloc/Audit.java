@@ -119,7 +119,7 @@ final class Audit {
                         if (s.listed != (where != null)) {
                             fail(name(s) + " listed=" + s.listed + " but it is " + (where == null ? "on no list (full)" : where));
                         }
-                        if (where == null && (s.freeHead >= 0 || s.localFree >= 0)) {
+                        if (where == null && s.freeHead >= 0) {
                             fail(name(s) + " is full (on no list) but has free blocks");
                         }
                     }
@@ -179,7 +179,7 @@ final class Audit {
                 if (p.owner != h || p.sizeClass != c || p.inPool) {
                     fail(name(p) + " is on a heap's partial list C" + c + " but owner matches=" + (p.owner == h) + " inPool=" + p.inPool);
                 }
-                if (p.freeHead < 0 && p.localFree < 0) {
+                if (p.freeHead < 0) {
                     fail(name(p) + " is on a partial list but has no free block");
                 }
                 if (p.used == 0 && !p.hasRemote()) {
@@ -219,15 +219,13 @@ final class Audit {
         }
         boolean[] seen = new boolean[s.capacity];
         int free = 0;
-        for (int head : new int[] {s.freeHead, s.localFree}) {
-            for (int i = head; i >= 0; i = Slab.next(s.metaVolatile(i))) {
-                if (i >= s.capacity || seen[i] || !Slab.isFree(s.metaVolatile(i))) {
-                    fail(name(s) + (head == s.freeHead ? " free list" : " local free list") + " is broken at block " + i);
-                    break;
-                }
-                seen[i] = true;
-                free++;
+        for (int i = s.freeHead; i >= 0; i = Slab.next(s.metaVolatile(i))) {
+            if (i >= s.capacity || seen[i] || !Slab.isFree(s.metaVolatile(i))) {
+                fail(name(s) + " free list is broken at block " + i);
+                break;
             }
+            seen[i] = true;
+            free++;
         }
         if (free + live + remote != s.capacity) {
             fail(name(s) + " free list holds " + free + " blocks; with " + live + " live and " + remote + " remote that is not "

@@ -205,8 +205,8 @@ public final class HakmemAllocator implements Allocator {
                 int i = (int) (p >>> Slab.MAGIC_SHIFT);
                 int[] meta = s.meta;
                 if ((p & Slab.MAGIC_LOW) < s.magic && meta[i] == Slab.LIVE) {
-                    meta[i] = s.localFree + 1; // onto the local list: the next malloc pops the other one
-                    s.localFree = i;
+                    meta[i] = s.freeHead + 1; // LIFO: the next malloc of the class reuses it, hot in cache
+                    s.freeHead = i;
                     if (--s.used == 0 | !s.listed) { // empty, or it was full (on no list)
                         s.owner.afterFree(s);
                     }

@@ -48,7 +48,7 @@ final class Heap {
     /** Allocates a block of class {@code c} (the slow path of malloc). */
     long alloc(int c) {
         Slab s = current[c];
-        if (!s.takeLocal()) {
+        if (s.freeHead < 0) {
             s = refill(c);
         }
         return pop(s);
@@ -60,7 +60,7 @@ final class Heap {
      */
     long allocZeroed(int c) {
         Slab s = current[c];
-        if (!s.takeLocal()) {
+        if (s.freeHead < 0) {
             s = refill(c);
         }
         boolean zero = (s.meta[s.freeHead] & Slab.ZERO) != 0;
@@ -83,7 +83,7 @@ final class Heap {
     private Slab refill(int c) {
         collectRemote();
         Slab s = current[c];
-        if (s.takeLocal()) {
+        if (s.freeHead >= 0) {
             return s;
         }
         Slab p = partial[c];
@@ -92,7 +92,6 @@ final class Heap {
         } else {
             p = driver.pool(c).acquire(this); // may throw: nothing has changed yet
         }
-        p.takeLocal(); // a partial or pooled slab has a free block on one of its lists
         if (s != Slab.NO_SLAB) {
             s.listed = false; // full: it rejoins the partial list when one of its blocks is freed
         }

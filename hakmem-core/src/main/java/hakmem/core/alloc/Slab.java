@@ -78,14 +78,7 @@ final class Slab {
      * slow path, which refreshes it.
      */
     Thread ownerThread;
-    /** The list malloc pops. */
     int freeHead = -1;
-    /**
-     * The list the owner's frees push (mimalloc's {@code local_free}): malloc does not pop it until {@link #freeHead}
-     * runs dry and {@link #takeLocal} moves it over, so a free and the next malloc of the class never work on the same
-     * list head (no store-to-load dependency between them). Both lists use the {@link #meta} links.
-     */
-    int localFree = -1;
     int used;
     /** True while the slab is its heap's current slab or on its partial list. */
     boolean listed;
@@ -131,22 +124,6 @@ final class Slab {
             meta[i] = (i + 1 < capacity ? i + 2 : 0) | ZERO; // next = i + 1
         }
         this.freeHead = capacity > 0 ? 0 : -1;
-        this.localFree = -1;
-    }
-
-    /**
-     * When the malloc list is empty, makes the owner-freed blocks its list (owner only). True if a block is free
-     * now; false if the slab is full.
-     */
-    boolean takeLocal() {
-        if (freeHead < 0) {
-            if (localFree < 0) {
-                return false; // full (or NO_SLAB, which is shared: never written)
-            }
-            freeHead = localFree;
-            localFree = -1;
-        }
-        return true;
     }
 
     /** The free-list successor stored in a free entry, or -1 at the end. */
