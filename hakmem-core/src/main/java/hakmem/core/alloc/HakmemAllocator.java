@@ -535,29 +535,40 @@ public final class HakmemAllocator implements Allocator {
      */
     private Slab lookup(String op, long address, Slab s, boolean countAsFree) {
         Stat invalid = countAsFree ? Stat.INVALID_FREES : Stat.INVALID_ADDRESSES;
-        String hex = "0x" + Long.toHexString(address);
+        if (s == null || s.large && s.metaVolatile(0) != Slab.LIVE) { // the page map indexes large blocks by their start
+            Slab b = address == 0 ? null : large.liveBlockContaining(address);
+            if (b != null && b.start != address) {
+                stats.increment(invalid);
+                throw new IllegalArgumentException(op + ": " + hex(address) + " is not the start of a block (interior pointer into a "
+                        + b.length + "-byte block)");
+            }
+        }
         if (s == null) {
             if (address != 0 && large.recentlyFreed(address)) {
                 if (countAsFree) {
                     stats.increment(Stat.DOUBLE_FREES);
-                    throw new IllegalStateException(op + ": block " + hex + " is already free (double free of a block "
+                    throw new IllegalStateException(op + ": block " + hex(address) + " is already free (double free of a block "
                             + "above " + SizeClasses.MAX_CLASS + " bytes, whose mapping is gone)");
                 }
-                throw new IllegalStateException(op + ": block " + hex + " is free");
+                throw new IllegalStateException(op + ": block " + hex(address) + " is free");
             }
             stats.increment(invalid);
-            throw new IllegalArgumentException(op + ": " + hex + (address == 0 ? " is the null address" : " was not allocated by this allocator"));
+            throw new IllegalArgumentException(op + ": " + hex(address) + (address == 0 ? " is the null address" : " was not allocated by this allocator"));
         }
         if (s.allocator != this) {
             stats.increment(invalid);
-            throw new IllegalArgumentException(op + ": " + hex + " was allocated by another allocator");
+            throw new IllegalArgumentException(op + ": " + hex(address) + " was allocated by another allocator");
         }
         if (s.large ? address != s.start : s.indexOf(address - s.start) < 0) {
             stats.increment(invalid);
-            throw new IllegalArgumentException(op + ": " + hex + " is not the start of a block (interior pointer into a "
+            throw new IllegalArgumentException(op + ": " + hex(address) + " is not the start of a block (interior pointer into a "
                     + s.blockSize + "-byte block)");
         }
         return s;
+    }
+
+    private static String hex(long address) {
+        return "0x" + Long.toHexString(address);
     }
 
     private RuntimeException doubleFree(long address, int meta) {

@@ -30,9 +30,14 @@ import java.util.function.LongSupplier;
  * when it was last freed (the idle time the policy's decommit asks about). The free bytes, committed or not, are
  * what the policy sees as "cached large" memory ({@link #cachedBytes()}, {@link #cachedCommittedBytes()}).
  *
- * <p>Double frees: a freed block's page-map entries keep pointing at its {@link Slab}, whose entry is no longer
- * {@code LIVE}, until another block is carved over those units; a second free is caught until then, and after its
- * region is unmapped for the last 64 large blocks freed ({@link #recentlyFreed}).
+ * <p>The page map indexes a large block by its first unit only (one entry written per block, not one per 64 KiB:
+ * with up to 128 reference stores per block, the writes were a quarter of the large workload's time); an interior
+ * address is resolved on the slow path by {@link #liveBlockContaining}.
+ *
+ * <p>Double frees: a freed block's page-map entry keeps pointing at its {@link Slab}, whose entry is no longer
+ * {@code LIVE}, until another block starts at that unit; a second free is caught until then (or reported as an
+ * interior pointer once another block covers it), and after its region is unmapped for the last 64 large blocks
+ * freed ({@link #recentlyFreed}).
  *
  * <p>Concurrency: one lock guards every structure, held across a decommit's madvise (a span is never advised while
  * being carved) and a region's mmap; munmaps happen outside it, after the region has left every structure. A block
@@ -282,7 +287,7 @@ final class LargeBlocks {
         stats.add(Stat.LARGE_BLOCKS, 1);
         long address = r.start + ((long) unit << UNIT_SHIFT);
         Slab b = new Slab(owner, address, bytes);
-        PageMap.set(address, bytes, b);
+        PageMap.set(address, ALIGN, b); // the first unit only: a free finds the block by its start (see the class doc)
         return address | (zero ? 1 : 0);
     }
 
@@ -366,6 +371,34 @@ final class LargeBlocks {
             }
         }
         return kept;
+    }
+
+    /**
+     * The live block whose bytes include {@code address}, or null (slow path: a walk of its region). The page map
+     * indexes only a large block's first unit; this answers for interior addresses.
+     */
+    synchronized Slab liveBlockContaining(long address) {
+        for (Region r : regions) {
+            if (address < r.start || address >= r.start + r.length) {
+                continue;
+            }
+            for (int u = 0; u < r.units; ) {
+                Span s = r.edge[u];
+                if (s != null && s.unit == u) {
+                    u += s.units;
+                    continue;
+                }
+                Slab b = PageMap.get(r.start + ((long) u << UNIT_SHIFT));
+                if (b == null || b.start != r.start + ((long) u << UNIT_SHIFT)) {
+                    return null; // not reached while the heap is consistent (the audit checks it)
+                }
+                if (address < b.start + b.length) {
+                    return address >= b.start ? b : null;
+                }
+                u += (int) (b.length >>> UNIT_SHIFT);
+            }
+        }
+        return null;
     }
 
     private Region regionOf(long address) {
@@ -649,9 +682,11 @@ final class LargeBlocks {
                             + "start of a live block");
                     break;
                 }
-                for (long x = a; x < a + b.length; x += ALIGN) {
-                    if (PageMap.get(x) != b) {
-                        problems.add("the page map does not point every unit of large block 0x" + Long.toHexString(a) + " at it");
+                for (long x = a + ALIGN; x < a + b.length; x += ALIGN) { // interior units: never a LIVE block's
+                    Slab m = PageMap.get(x);
+                    if (m != null && m.metaVolatile(0) == Slab.LIVE) {
+                        problems.add("the page map sends 0x" + Long.toHexString(x) + " inside large block 0x"
+                                + Long.toHexString(a) + " to a live block");
                         break;
                     }
                 }

@@ -20,8 +20,8 @@ final class MetadataSize {
      * {@link RemoteLine}. Written out so that a new field shows up in review next to this sum (and in the test).
      */
     static final long SLAB_OBJECT = align(HEADER + 6 * 8 + 4 * 4 + 5 + 9 * REF) + REMOTE_LINE;
-    /** A large block's {@link Slab}: the object and its one-entry arrays. */
-    static final long LARGE_SLAB = SLAB_OBJECT + array(4, 1) + array(2, 1);
+    /** A large block's {@link Slab}: the object and its one-entry arrays (its remote line is a shared one). */
+    static final long LARGE_SLAB = SLAB_OBJECT - REMOTE_LINE + array(4, 1) + array(2, 1);
     /** The class pool's collections hold about two references per slab (committed or clean queue, and growth slack). */
     private static final long POOL_ENTRIES_PER_SLAB = 2 * REF;
     /** A {@link Heap}: the object (7 references, 2 booleans), its three per-class arrays, its lock and the lock's sync. */

@@ -87,7 +87,9 @@ final class Slab {
 
     // ---- remote frees ----
     /** The remote list's head and the queue link, written by other threads: on a cache line of their own. */
-    final RemoteLine remote = new RemoteLine();
+    final RemoteLine remote;
+    /** The remote line of large blocks and {@link #NO_SLAB}: never pushed to (their frees never take the remote path). */
+    private static final RemoteLine NO_REMOTE = new RemoteLine();
 
     // ---- class pool state (guarded by the pool's lock); for a large block, cache state (the cache's lock) ----
     boolean inPool;
@@ -109,6 +111,7 @@ final class Slab {
         this.sizeClass = sizeClass;
         this.large = false;
         this.superSlab = superSlab;
+        this.remote = new RemoteLine();
         this.meta = new int[capacity + 1];
         this.remoteNext = new short[capacity + 1];
         java.util.Arrays.fill(remoteNext, UNLISTED);
@@ -147,6 +150,7 @@ final class Slab {
         this.sizeClass = -1;
         this.large = true;
         this.superSlab = null;
+        this.remote = NO_REMOTE;
         this.meta = new int[] {LIVE};
         this.remoteNext = new short[1];
     }
