@@ -112,7 +112,6 @@ public final class HakmemAllocator implements Allocator {
         this.source = EventSource.next(policyId);
         os.eventSource(source);
         stats.derive(Stat.HEAPS, Stat.METADATA_BYTES, MetadataSize.HEAP);
-        stats.derive(Stat.LARGE_BLOCKS, Stat.METADATA_BYTES, MetadataSize.LARGE_SLAB); // regions: LargeBlocks counts them
         java.util.Arrays.fill(byThread, UNBOUND);
         this.policyId = policyId;
         this.os = os;

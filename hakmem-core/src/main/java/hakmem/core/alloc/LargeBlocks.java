@@ -129,6 +129,11 @@ final class LargeBlocks {
     private int liveBlocks;
     private long freeBytes;
     private long freeCommittedBytes;
+    private long peakFreeBytes;
+    private long freeBytesAdded;
+    private int peakLiveBlocks;
+    private long blocksCarved;
+    private long hits;
     /** Bytes of the regions that hold no live block. */
     private long emptyBytes;
     private boolean closed;
@@ -145,6 +150,59 @@ final class LargeBlocks {
         this.stats = stats;
         this.clock = clock;
         this.source = source;
+        // counted here under the heap's lock, off the stats' atomics (each was a lock-prefixed update per call)
+        stats.external(Stat.LARGE_CACHED_BYTES, new Figures(this, 0));
+        stats.external(Stat.LARGE_BLOCKS, new Figures(this, 1));
+        stats.external(Stat.LARGE_CACHE_HITS, new Figures(this, 2));
+        stats.external(Stat.METADATA_BYTES, new Figures(this, 3)); // the live blocks' slabs; region tables: add()
+    }
+
+    /** One of the heap's counts, read for the stats box. */
+    private record Figures(LargeBlocks heap, int which) implements Stats.External {
+        @Override
+        public long current() {
+            synchronized (heap) {
+                return switch (which) {
+                    case 0 -> heap.freeBytes;
+                    case 1 -> heap.liveBlocks;
+                    case 3 -> heap.liveBlocks * MetadataSize.LARGE_SLAB;
+                    default -> 0;
+                };
+            }
+        }
+
+        @Override
+        public long peak() {
+            synchronized (heap) {
+                return switch (which) {
+                    case 0 -> heap.peakFreeBytes;
+                    case 1 -> heap.peakLiveBlocks;
+                    case 3 -> heap.peakLiveBlocks * MetadataSize.LARGE_SLAB;
+                    default -> 0;
+                };
+            }
+        }
+
+        @Override
+        public long total() {
+            synchronized (heap) {
+                return switch (which) {
+                    case 0 -> heap.freeBytesAdded;
+                    case 1 -> heap.blocksCarved;
+                    case 2 -> heap.hits;
+                    default -> heap.blocksCarved * MetadataSize.LARGE_SLAB;
+                };
+            }
+        }
+    }
+
+    /** Adds {@code bytes} (positive: a free or a new region) to the free bytes, with their peak and total. */
+    private void countFree(long bytes) {
+        freeBytes += bytes;
+        if (bytes > 0) {
+            freeBytesAdded += bytes;
+            peakFreeBytes = Math.max(peakFreeBytes, freeBytes);
+        }
     }
 
     /** Bytes of live large blocks. */
@@ -173,7 +231,7 @@ final class LargeBlocks {
         long align = Math.max(alignment, ALIGN);
         Span span = align == ALIGN ? fit(units) : fitAligned(units, align);
         if (span != null) {
-            stats.increment(Stat.LARGE_CACHE_HITS);
+            hits++;
         } else {
             span = mapRegion(length, align, size);
         }
@@ -252,8 +310,7 @@ final class LargeBlocks {
         stats.increment(Stat.LARGE_MAPPINGS);
         Span s = new Span(r, 0, r.units, now);
         addFree(s);
-        freeBytes += want;
-        stats.add(Stat.LARGE_CACHED_BYTES, want);
+        countFree(want);
         return s;
     }
 
@@ -280,11 +337,11 @@ final class LargeBlocks {
         freeCommittedBytes -= (long) Bits.count(r.committed, unit, units) << UNIT_SHIFT;
         Bits.set(r.committed, unit, units);
         r.freeUnits -= units;
-        freeBytes -= bytes;
+        countFree(-bytes);
         liveBytes += bytes;
         liveBlocks++;
-        stats.add(Stat.LARGE_CACHED_BYTES, -bytes);
-        stats.add(Stat.LARGE_BLOCKS, 1);
+        peakLiveBlocks = Math.max(peakLiveBlocks, liveBlocks);
+        blocksCarved++;
         long address = r.start + ((long) unit << UNIT_SHIFT);
         Slab b = new Slab(owner, address, bytes);
         PageMap.set(address, ALIGN, b); // the first unit only: a free finds the block by its start (see the class doc)
@@ -327,10 +384,8 @@ final class LargeBlocks {
             r.freeUnits += units;
             liveBytes -= s.length;
             liveBlocks--;
-            freeBytes += s.length;
+            countFree(s.length);
             freeCommittedBytes += s.length; // carve set every unit committed
-            stats.add(Stat.LARGE_CACHED_BYTES, s.length);
-            stats.add(Stat.LARGE_BLOCKS, -1);
             Span merged = new Span(r, unit, units, now);
             Span left = unit > 0 ? r.edge[unit - 1] : null;
             if (left != null) {
@@ -482,10 +537,9 @@ final class LargeBlocks {
     private void removeRegion(Region r) {
         removeFree(r.edge[0]);
         emptyBytes -= r.length;
-        freeBytes -= r.length;
+        countFree(-r.length);
         freeCommittedBytes -= (long) Bits.count(r.committed, 0, r.units) << UNIT_SHIFT;
         regionBytes -= r.length;
-        stats.add(Stat.LARGE_CACHED_BYTES, -r.length);
         stats.add(Stat.METADATA_BYTES, -MetadataSize.region(r.units));
         Region[] rest = new Region[regions.length - 1];
         int j = 0;
@@ -609,11 +663,9 @@ final class LargeBlocks {
         synchronized (this) {
             closed = true;
             all = regions;
-            stats.add(Stat.LARGE_CACHED_BYTES, -freeBytes);
             for (Region r : all) {
                 stats.add(Stat.METADATA_BYTES, -MetadataSize.region(r.units));
             }
-            stats.add(Stat.LARGE_BLOCKS, -liveBlocks);
             regions = new Region[0];
             Arrays.fill(exact, null);
             Arrays.fill(nonEmpty, 0);

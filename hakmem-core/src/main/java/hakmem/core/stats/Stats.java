@@ -21,6 +21,24 @@ public final class Stats {
     /** Per stat, the stat that follows it ({@link #derive}), or null. */
     private final Stat[] derived = new Stat[Stat.values().length];
     private final long[] derivedPerUnit = new long[Stat.values().length];
+    /** Per stat, figures kept by their owner ({@link #external}), or null. */
+    private final External[] external = new External[Stat.values().length];
+
+    /**
+     * Figures of a stat kept by their owner in plain fields under its own lock, where the owner updates them on every
+     * call of a path too frequent for atomics (the large-block heap: a malloc and a free each changed four counts).
+     * Read only when the stats are read.
+     */
+    public interface External {
+        /** The current value (a count). */
+        long current();
+
+        /** The highest current value so far (a count). */
+        long peak();
+
+        /** The sum of the increases (a count), or the value (a counter). */
+        long total();
+    }
 
     public Stats(List<String> extraCounters) {
         for (int i = 0; i < current.length; i++) {
@@ -53,6 +71,15 @@ public final class Stats {
         }
         derived[source.ordinal()] = target;
         derivedPerUnit[source.ordinal()] = perUnit;
+    }
+
+    /**
+     * From now on {@code stat} also includes {@code source}'s figures: reads add them to what {@link #add} counted
+     * (the peak is then the sum of both peaks, an upper bound when both move). A later call for the same stat
+     * replaces the source (a new allocator on reused stats). Set up before use.
+     */
+    public void external(Stat stat, External source) {
+        external[stat.ordinal()] = source;
     }
 
     /** Adds to a counter, or to a count's current value (and total, for positive deltas). */
@@ -89,7 +116,12 @@ public final class Stats {
     }
 
     public long get(Stat stat) {
-        return stat.kind() == Stat.Kind.COUNTER ? total[stat.ordinal()].sum() : current[stat.ordinal()].get();
+        int i = stat.ordinal();
+        External e = external[i];
+        if (stat.kind() == Stat.Kind.COUNTER) {
+            return total[i].sum() + (e == null ? 0 : e.total());
+        }
+        return current[i].get() + (e == null ? 0 : e.current());
     }
 
     /** Adds to a plugin-declared counter. */
@@ -106,11 +138,14 @@ public final class Stats {
         List<AllocatorStats.Counter> counters = new ArrayList<>();
         for (Stat s : Stat.values()) {
             int i = s.ordinal();
+            External e = external[i];
             if (s.kind() == Stat.Kind.COUNT) {
-                long cur = current[i].get();
-                counts.add(new AllocatorStats.Count(s.statName(), cur, Math.max(cur, peak[i].get()), total[i].sum()));
+                long cur = current[i].get() + (e == null ? 0 : e.current());
+                long pk = peak[i].get() + (e == null ? 0 : e.peak());
+                long tot = total[i].sum() + (e == null ? 0 : e.total());
+                counts.add(new AllocatorStats.Count(s.statName(), cur, Math.max(cur, pk), tot));
             } else {
-                counters.add(new AllocatorStats.Counter(s.statName(), total[i].sum()));
+                counters.add(new AllocatorStats.Counter(s.statName(), total[i].sum() + (e == null ? 0 : e.total())));
             }
         }
         extra.forEach((name, v) -> counters.add(new AllocatorStats.Counter(name, v.sum())));
