@@ -78,4 +78,39 @@ class LargeBoundTest {
             assertThat(stats.get(Stat.LARGE_CACHE_HITS)).isEqualTo(1);
         }
     }
+
+    @Test
+    void aRegionTheOsRefusesChangesNothingAndTheHeapKeepsServing() {
+        Stats stats = new Stats(List.of());
+        FaultyOs os = new FaultyOs();
+        try (HakmemAllocator a = new HakmemAllocator("test", new Bounded(64 * MiB), new OsLayer(os, stats), stats,
+                new StderrStatsSink(), false, List.of())) {
+            long x = a.malloc(6 * MiB); // the first region: 8 MiB
+            Blocks.fill(x, 6 * MiB);
+            long mapped = stats.get(Stat.MAPPED_BYTES);
+            long cached = stats.get(Stat.LARGE_CACHED_BYTES);
+            os.mmapFailuresLeft.set(1);
+            assertThatThrownBy(() -> a.malloc(6 * MiB)).isInstanceOf(OutOfMemoryError.class)
+                    .hasMessageContaining("cannot allocate 6291456 bytes");
+            // the failed request left every structure and count as it was
+            assertThat(a.audit()).isEmpty();
+            assertThat(stats.get(Stat.MAPPED_BYTES)).isEqualTo(mapped);
+            assertThat(stats.get(Stat.LARGE_CACHED_BYTES)).isEqualTo(cached);
+            assertThat(stats.get(Stat.LARGE_BLOCKS)).isEqualTo(1);
+            assertThat(stats.get(Stat.LARGE_MAPPINGS)).isEqualTo(1);
+            // and the heap keeps serving: from the free span it has, then from a new region once the OS agrees
+            long y = a.malloc(2 * MiB);
+            long z = a.malloc(6 * MiB);
+            Blocks.fill(y, 2 * MiB);
+            Blocks.fill(z, 6 * MiB);
+            Blocks.check(x, 6 * MiB);
+            assertThat(stats.get(Stat.LARGE_MAPPINGS)).isEqualTo(2);
+            a.free(x);
+            a.free(y);
+            Blocks.check(z, 6 * MiB);
+            a.free(z);
+            assertThat(stats.get(Stat.LARGE_BLOCKS)).isZero();
+            assertThat(a.audit()).isEmpty();
+        }
+    }
 }
