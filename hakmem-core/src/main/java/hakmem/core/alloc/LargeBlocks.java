@@ -266,19 +266,11 @@ final class LargeBlocks {
     /** The smallest free span holding {@code units} at an address aligned to {@code align} (rare: big alignments). */
     private Span fitAligned(int units, long align) {
         Span best = null;
-        for (Region r : regions) {
-            for (int u = 0; u < r.units; ) {
-                Span s = r.edge[u];
-                if (s == null || s.unit != u) {
-                    u++;
-                    continue;
-                }
-                long a = (s.start() + align - 1) & -align;
-                long end = s.start() + ((long) s.units << UNIT_SHIFT);
-                if (a + ((long) units << UNIT_SHIFT) <= end && (best == null || s.units < best.units)) {
-                    best = s;
-                }
-                u += s.units;
+        for (Span s : freeSpans()) {
+            long a = (s.start() + align - 1) & -align;
+            long end = s.start() + ((long) s.units << UNIT_SHIFT);
+            if (a + ((long) units << UNIT_SHIFT) <= end && (best == null || s.units < best.units)) {
+                best = s;
             }
         }
         return best;
@@ -286,8 +278,8 @@ final class LargeBlocks {
 
     /** Maps a region for a request of {@code length} bytes and returns its one free span. */
     private Span mapRegion(long length, long align, long size) {
+        // every term is a multiple of ALIGN (length by lengthFor, the bounds, and peakRegionBytes a sum of regions)
         long want = Math.max(length, Math.min(MAX_REGION, Math.max(MIN_REGION, peakRegionBytes)));
-        want = (want + ALIGN - 1) & -ALIGN;
         long address = os.map(want, align, "a block of " + size + " bytes");
         if (!PageMap.indexable(address, want)) {
             os.tryUnmap(address, want);
@@ -355,16 +347,12 @@ final class LargeBlocks {
      * unmapped: the bound is on whole empty mappings kept, so a working set that shrinks and grows back within
      * its regions costs no system call.)
      *
+     * {@code address} is {@code s.start}: the caller's lookup has rejected interior pointers.
+     *
      * @return the block's length if its memory stays with the heap, 0 if its region was unmapped
-     * @throws IllegalArgumentException for an interior pointer
      * @throws IllegalStateException for a double free, or if close took the block first
      */
     long free(Slab s, long address, String op, long limit) {
-        if (address != s.start) {
-            stats.increment(Stat.INVALID_FREES);
-            throw new IllegalArgumentException(op + ": 0x" + Long.toHexString(address) + " is not the start of a block "
-                    + "(interior pointer into a " + s.length + "-byte block)");
-        }
         List<Region> gone = null;
         long kept;
         synchronized (this) {
@@ -399,11 +387,9 @@ final class LargeBlocks {
                 merged.units += right.units;
             }
             addFree(merged);
-            if (r.empty()) {
-                r.emptySince = now;
-            }
             kept = s.length;
             if (r.empty()) {
+                r.emptySince = now;
                 emptyBytes += r.length;
                 if (emptyBytes > limit) {
                     gone = evictEmpty(limit, 0, now, true);
@@ -433,10 +419,8 @@ final class LargeBlocks {
      * indexes only a large block's first unit; this answers for interior addresses.
      */
     synchronized Slab liveBlockContaining(long address) {
-        for (Region r : regions) {
-            if (address < r.start || address >= r.start + r.length) {
-                continue;
-            }
+        Region r = regionAt(address);
+        if (r != null) {
             for (int u = 0; u < r.units; ) {
                 Span s = r.edge[u];
                 if (s != null && s.unit == u) {
@@ -457,6 +441,15 @@ final class LargeBlocks {
     }
 
     private Region regionOf(long address) {
+        Region r = regionAt(address);
+        if (r == null) {
+            throw new IllegalStateException("hakmem: large block 0x" + Long.toHexString(address) + " lies in no region");
+        }
+        return r;
+    }
+
+    /** The region holding {@code address}, or null: a binary search of the regions by address. */
+    private Region regionAt(long address) {
         int lo = 0;
         int hi = regions.length - 1;
         while (lo <= hi) {
@@ -470,7 +463,7 @@ final class LargeBlocks {
                 return r;
             }
         }
-        throw new IllegalStateException("hakmem: large block 0x" + Long.toHexString(address) + " lies in no region");
+        return null;
     }
 
     private void addFree(Span s) {
@@ -785,11 +778,6 @@ final class LargeBlocks {
             }
         }
         return false;
-    }
-
-    /** A snapshot of the live blocks (for the audit and metadata estimates). */
-    List<Slab> liveView() {
-        return audit(new ArrayList<>()).live();
     }
 
     /** Bit ranges over a long[], a word at a time. */

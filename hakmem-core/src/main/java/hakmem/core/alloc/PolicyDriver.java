@@ -138,7 +138,7 @@ final class PolicyDriver {
         }
     }
 
-    /** A freed large block's mapping of {@code bytes} went to the cache. */
+    /** A freed large block's {@code bytes} stayed with the large heap (its region was not unmapped). */
     void largeCached(long bytes) {
         try {
             policy.onLargeCached(bytes, handle);

@@ -4,7 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * A slab of one size class (64 KiB, or a whole superslab for the medium classes), or (when {@link #large}) one dedicated mapping holding a single block.
+ * A slab of one size class (64 KiB, or a whole superslab for the medium classes), or (when {@link #large}) one block of the large heap ({@link LargeBlocks}).
  * All bookkeeping lives on the Java heap: the allocator never reads or writes a block's bytes on malloc or free,
  * so a use-after-free by the user cannot corrupt the free lists.
  *
@@ -91,14 +91,10 @@ final class Slab {
     /** The remote line of large blocks and {@link #NO_SLAB}: never pushed to (their frees never take the remote path). */
     private static final RemoteLine NO_REMOTE = new RemoteLine();
 
-    // ---- class pool state (guarded by the pool's lock); for a large block, cache state (the cache's lock) ----
+    // ---- class pool state (guarded by the pool's lock) ----
     boolean inPool;
     boolean committed;
     long emptySince;
-    /** A cached large mapping: when it was cached. */
-    long cachedSince;
-    /** A cached large mapping: its bytes are known to be zero (dropped with MADV_DONTNEED since it held data). */
-    boolean zeroed;
 
     /** A slab of a size class. */
     Slab(Object allocator, long start, int sizeClass, SuperSlab superSlab) {
@@ -139,7 +135,7 @@ final class Slab {
         return (entry & (LIVE | REMOTE)) == 0;
     }
 
-    /** A dedicated mapping for one large block. */
+    /** One large block of the large heap: its units of a region. */
     Slab(Object allocator, long start, long length) {
         this.allocator = allocator;
         this.start = start;
