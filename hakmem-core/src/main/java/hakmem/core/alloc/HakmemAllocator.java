@@ -68,6 +68,10 @@ public final class HakmemAllocator implements Allocator {
     private static final int THREAD_SLOTS = 1024;
     private final Object heapLock = new Object();
     private final List<Heap> bound = new ArrayList<>();
+    /** Every heap this allocator made (bound or pooled), for the figures they count themselves. */
+    private final List<Heap> everyHeap = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Remote frees by threads without a bound heap (virtual threads, threads that never allocated). */
+    private final java.util.concurrent.atomic.LongAdder unboundRemoteFrees = new java.util.concurrent.atomic.LongAdder();
     private volatile Heap[] pooledHeaps = new Heap[0];
     private final int maxPooled;
     private volatile boolean closed;
@@ -112,6 +116,22 @@ public final class HakmemAllocator implements Allocator {
         this.source = EventSource.next(policyId);
         os.eventSource(source);
         stats.derive(Stat.HEAPS, Stat.METADATA_BYTES, MetadataSize.HEAP);
+        stats.external(Stat.REMOTE_FREES, new Stats.External() {
+            @Override
+            public long current() {
+                return remoteFrees();
+            }
+
+            @Override
+            public long peak() {
+                return remoteFrees();
+            }
+
+            @Override
+            public long total() {
+                return remoteFrees();
+            }
+        });
         java.util.Arrays.fill(byThread, UNBOUND);
         this.policyId = policyId;
         this.os = os;
@@ -303,12 +323,27 @@ public final class HakmemAllocator implements Allocator {
         }
         synchronized (heapLock) {
             checkOpen();
-            Heap h = new Heap(driver);
+            Heap h = newHeapLocked();
             h.pooled = true;
             addPooledLocked(h);
             stats.increment(Stat.HEAPS);
             return h;
         }
+    }
+
+    private Heap newHeapLocked() {
+        Heap h = new Heap(driver);
+        everyHeap.add(h);
+        return h;
+    }
+
+    /** The remote frees made so far: each heap counts its thread's, unbound threads share an adder. */
+    private long remoteFrees() {
+        long n = unboundRemoteFrees.sum();
+        for (Heap h : everyHeap) {
+            n += h.remoteFreesMade();
+        }
+        return n;
     }
 
     private void addPooledLocked(Heap h) {
@@ -352,7 +387,7 @@ public final class HakmemAllocator implements Allocator {
                 abandoned.remove(h);
                 stats.increment(Stat.HEAPS_ADOPTED);
             } else {
-                h = new Heap(driver);
+                h = newHeapLocked();
                 h.thread = t;
                 stats.increment(Stat.HEAPS);
             }
@@ -501,7 +536,11 @@ public final class HakmemAllocator implements Allocator {
         } else if (pushed == Slab.CARRIED) {
             driver.racedDoubleFrees(1); // the stale node of that earlier race now carries this (valid) free
         }
-        stats.increment(Stat.REMOTE_FREES);
+        if (h != UNBOUND) {
+            h.countRemoteFree();
+        } else {
+            unboundRemoteFrees.increment();
+        }
         if (owner.abandoned) {
             collectAbandoned(owner);
         } else {

@@ -1,5 +1,6 @@
 package hakmem.core.alloc;
 
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -36,6 +37,33 @@ final class Heap {
     final Slab[] partialTail;
     /** The queue of slabs with remote frees, pushed by other threads: on a cache line of its own. */
     private final RemoteLine remote = new RemoteLine();
+    /**
+     * Remote frees this heap's thread made (into other heaps' slabs): written only by that thread (or, pooled, under
+     * {@link #lock}), read racily by the stats. A shared atomic counter would cost every remote free an atomic add on
+     * a line all freeing threads write.
+     */
+    private long remoteFreesMade;
+    private static final VarHandle REMOTE_FREES_MADE;
+
+    static {
+        try {
+            REMOTE_FREES_MADE = java.lang.invoke.MethodHandles.lookup().findVarHandle(Heap.class, "remoteFreesMade", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Counts a remote free made by the heap's thread (the caller holds the heap). */
+    void countRemoteFree() {
+        REMOTE_FREES_MADE.setOpaque(this, remoteFreesMade + 1);
+    }
+
+    long remoteFreesMade() {
+        return (long) REMOTE_FREES_MADE.getOpaque(this);
+    }
+
+    /** Scratch for {@link #collect}: the nodes of the remote list being collected (grows to a slab's capacity + 1). */
+    private int[] taken = new int[64];
 
     Heap(PolicyDriver driver) {
         this.driver = driver;
@@ -197,23 +225,35 @@ final class Heap {
 
     private void collect(Slab s) {
         int i = s.takeRemote();
+        // 1. Take every node off the list, remembering them. A block has at most one node on the list (see
+        // Slab.pushRemote), so the walk ends within capacity + 1 steps (the bound is a second line of defence).
+        int count = 0;
+        int[] nodes = taken;
+        for (int steps = 0; i >= 0 && steps <= s.capacity; steps++) {
+            if (count == nodes.length) {
+                nodes = taken = java.util.Arrays.copyOf(nodes, Math.min(2 * count, s.capacity + 1));
+            }
+            nodes[count++] = i;
+            i = s.takeOff(i);
+        }
+        // 2. One fence for the whole list: every "off the list" write above before any state read below (the Dekker
+        // pair with a pusher's CAS and link read), instead of a volatile write per node.
+        VarHandle.fullFence();
+        // 3. Free the blocks. Only a double free that raced with the owner's own free of the same block leaves a node
+        // whose block is no longer REMOTE (the owner's free won): it is skipped and counted.
         int n = 0;
         int skipped = 0;
         int head = s.freeHead;
         int[] meta = s.meta;
-        // A block has at most one node on the list (see Slab.pushRemote), so the walk ends within capacity steps (the
-        // bound is a second line of defence). Only a double free that raced with the owner's own free of the same
-        // block leaves a node whose block is no longer REMOTE (the owner's free won): it is skipped and counted.
-        for (int steps = 0; i >= 0 && steps <= s.capacity; steps++) {
-            int nx = s.takeOff(i);
-            if (meta[i] == Slab.REMOTE) {
-                meta[i] = head + 1; // not ZERO: the block was handed out
-                head = i;
+        for (int k = 0; k < count; k++) {
+            int b = nodes[k];
+            if (meta[b] == Slab.REMOTE) {
+                meta[b] = head + 1; // not ZERO: the block was handed out
+                head = b;
                 n++;
             } else {
                 skipped++;
             }
-            i = nx;
         }
         s.freeHead = head;
         s.used -= n;

@@ -16,16 +16,24 @@ final class MetadataSize {
     /** A {@link RemoteLine}: an int and 14 longs of padding around an int and two references. */
     static final long REMOTE_LINE = align(align(HEADER + 4 + 7 * 8 + 4 + 2 * REF) + 7 * 8);
     /**
-     * A {@link Slab} object without its arrays: 5 longs, 4 ints, 4 booleans, 9 references, and its
+     * The padding that keeps a slab's owner fields on a line of their own ({@link SlabFields}): an int and 15 longs,
+     * less the 8-byte alignment hole the int and the owner fields fill (measured by the test).
+     */
+    private static final long SLAB_PADDING = 14 * 8;
+    /**
+     * A {@link Slab} object without its arrays: 5 longs, 4 ints, 4 booleans, 9 references, its padding and its
      * {@link RemoteLine}. Written out so that a new field shows up in review next to this sum (and in the test).
      */
-    static final long SLAB_OBJECT = align(HEADER + 5 * 8 + 4 * 4 + 4 + 9 * REF) + REMOTE_LINE;
+    static final long SLAB_OBJECT = align(HEADER + 5 * 8 + 4 * 4 + 4 + 9 * REF) + SLAB_PADDING + REMOTE_LINE;
     /** A large block's {@link Slab}: the object and its one-entry arrays (its remote line is a shared one). */
     static final long LARGE_SLAB = SLAB_OBJECT - REMOTE_LINE + array(4, 1) + array(2, 1);
     /** The class pool's collections hold about two references per slab (committed or clean queue, and growth slack). */
     private static final long POOL_ENTRIES_PER_SLAB = 2 * REF;
-    /** A {@link Heap}: the object (7 references, 2 booleans), its three per-class arrays, its lock and the lock's sync. */
-    static final long HEAP = align(HEADER + 7 * REF + 2) + REMOTE_LINE + 3 * array(REF, SizeClasses.COUNT)
+    /**
+     * A {@link Heap}: the object (8 references, 2 booleans, a long), its three per-class arrays, its collect scratch
+     * (64 ints at first), its lock and the lock's sync.
+     */
+    static final long HEAP = align(HEADER + 8 * REF + 2 + 8) + REMOTE_LINE + 3 * array(REF, SizeClasses.COUNT) + array(4, 64)
             + align(HEADER + REF) + align(HEADER + 4 + 3 * REF);
     /**
      * A region of the large-block page heap of {@code units} 64 KiB units: the object (3 longs, 2 ints, 4
