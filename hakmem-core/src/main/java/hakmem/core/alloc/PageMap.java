@@ -7,7 +7,7 @@ package hakmem.core.alloc;
  * foreign or stale address is answered safely.
  *
  * <p>The table is one per JVM (addresses are unique across allocators; each slab names its allocator), so its root
- * is a static final array the JIT treats as a constant: a lookup is two dependent loads.
+ * is a static final array the JIT treats as a constant: a lookup is two dependent loads, one in the hot span.
  *
  * <p>Concurrency: writes happen under the class lock. Reads are plain: a legitimate free reaches the entry through
  * the happens-before edge that handed the block to the caller; a racy bogus lookup sees either null or a slab whose
@@ -23,16 +23,35 @@ final class PageMap {
 
     private static final Slab[][] ROOT = new Slab[1 << ROOT_BITS][];
 
+    /**
+     * The leaf of the 4 GiB span that got the first leaf (the kernel places a process's mappings close together, so
+     * most slabs are there): a lookup in it is one address-dependent load, the span and leaf being loads that do not
+     * wait for the address. Immutable, published through its final fields; written once, under the class lock.
+     */
+    private record Hot(long span, Slab[] leaf) {
+    }
+
+    private static Hot hot = new Hot(-1, new Slab[1 << LEAF_BITS]);
+
     private PageMap() {
     }
 
     static Slab get(long address) {
+        Hot h = hot;
         long r = address >>> SPAN_SHIFT;
+        if (r == h.span) {
+            return h.leaf[(int) (address >>> UNIT_SHIFT) & LEAF_MASK];
+        }
         if (r >= (1 << ROOT_BITS)) {
             return null;
         }
         Slab[] leaf = ROOT[(int) r];
         return leaf == null ? null : leaf[(int) (address >>> UNIT_SHIFT) & LEAF_MASK];
+    }
+
+    /** The span (address bits 47..32) of the hot leaf, or -1 before the first leaf (tests). */
+    static long hotSpan() {
+        return hot.span;
     }
 
     /** True if the table can index {@code [address, address + length)}. */
@@ -65,6 +84,9 @@ final class PageMap {
                 leaf = new Slab[1 << LEAF_BITS];
                 ROOT[r] = leaf;
                 created++;
+                if (hot.span < 0) {
+                    hot = new Hot(r, leaf);
+                }
             }
             int from = (int) (a >>> UNIT_SHIFT) & LEAF_MASK;
             int to = from + (int) ((leafEnd - a + (1L << UNIT_SHIFT) - 1) >>> UNIT_SHIFT);
