@@ -497,6 +497,17 @@ public final class HakmemAllocator implements Allocator {
 
     private void freeSlow(long address, Slab s) {
         checkOpen();
+        int i;
+        // the common case, kept small enough to inline: a block start in a slab of ours (a remote free)
+        if (s != null && s.allocator == this && !s.large && (i = s.indexOf(address - s.start)) >= 0) {
+            freeSmall(address, s, i);
+        } else {
+            freeOther(address, s);
+        }
+    }
+
+    /** free of a null, large, foreign or interior address (each with its exception). */
+    private void freeOther(long address, Slab s) {
         if (address == 0) {
             return;
         }
@@ -513,7 +524,11 @@ public final class HakmemAllocator implements Allocator {
             }
             return;
         }
-        int i = found.indexOf(address - found.start);
+        freeSmall(address, found, found.indexOf(address - found.start));
+    }
+
+    /** free of block {@code i} of {@code found}, a slab of ours, that the fast path did not take. */
+    private void freeSmall(long address, Slab found, int i) {
         Thread me = Thread.currentThread();
         Heap h = heapOf(me);
         if (found.owner == h) {
