@@ -22,6 +22,8 @@ abstract class SlabShared {
      * {@code SlabIndexTest} checks every offset of every class.
      */
     final long magic;
+    /** log2(blockSize) for a class of a power-of-two size (C0..C7), else -1: the index and start test by shift. */
+    final int shift;
     final int capacity;
     final int sizeClass;
     final boolean large;
@@ -64,6 +66,7 @@ abstract class SlabShared {
         this.length = length;
         this.blockSize = blockSize;
         this.magic = magic;
+        this.shift = !large && Long.bitCount(blockSize) == 1 ? Long.numberOfTrailingZeros(blockSize) : -1;
         this.capacity = capacity;
         this.sizeClass = sizeClass;
         this.large = large;
