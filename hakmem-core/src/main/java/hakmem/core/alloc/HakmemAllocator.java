@@ -296,7 +296,9 @@ public final class HakmemAllocator implements Allocator {
             try {
                 if (p.pooled) {
                     checkOpen();
-                    p.abandoned = false; // in use again: keep its current slabs
+                    if (p.abandoned) {
+                        p.abandoned = false; // in use again: keep its current slabs (a volatile write only then)
+                    }
                     return zeroed ? p.allocZeroed(c) : p.alloc(c);
                 }
             } finally {
@@ -551,22 +553,37 @@ public final class HakmemAllocator implements Allocator {
             // our own slab but the block is not LIVE
             throw doubleFree(address, found.meta[i]);
         }
+        Heap owner = found.owner;
+        if (owner.pooled && owner.lock.tryLock()) { // a pooled heap nobody holds: free into it as its holder
+            int freed = -1;
+            try {
+                // under its lock a pooled heap's slabs stay its own; a heap bound meanwhile is its thread's alone
+                if (owner.pooled && found.owner == owner && !closed) {
+                    freed = owner.freeHeld(found, i);
+                }
+            } finally {
+                owner.lock.unlock();
+            }
+            if (freed > 0) {
+                countRemoteFree(h);
+                return;
+            }
+            if (freed == 0) {
+                throw doubleFree(address, found.metaVolatile(i));
+            }
+        }
         if (!found.casMeta(i, Slab.LIVE, Slab.REMOTE)) {
             throw doubleFree(address, found.metaVolatile(i));
         }
         // the block is ours to push now; its slab cannot change owner while it holds a LIVE or REMOTE block
-        Heap owner = found.owner;
+        owner = found.owner;
         int pushed = found.pushRemote(i);
         if (pushed == Slab.PUSHED_FIRST) {
             owner.enqueue(found);
         } else if (pushed == Slab.CARRIED) {
             driver.racedDoubleFrees(1); // the stale node of that earlier race now carries this (valid) free
         }
-        if (h != UNBOUND) {
-            h.countRemoteFree();
-        } else {
-            unboundRemoteFrees.increment();
-        }
+        countRemoteFree(h);
         if (owner.abandoned) {
             collectAbandoned(owner);
         } else {
@@ -575,6 +592,15 @@ public final class HakmemAllocator implements Allocator {
                 reclaimEnded();
                 collectAbandoned(owner);
             }
+        }
+    }
+
+    /** Counts a free by a thread that does not own the slab in {@code h}, the caller's heap (or the shared adder). */
+    private void countRemoteFree(Heap h) {
+        if (h != UNBOUND) {
+            h.countRemoteFree();
+        } else {
+            unboundRemoteFrees.increment();
         }
     }
 

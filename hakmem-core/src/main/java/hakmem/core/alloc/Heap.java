@@ -104,6 +104,25 @@ final class Heap {
     }
 
     /**
+     * Frees block {@code i} of {@code s}, one of this heap's slabs, as the owner's fast path does; for a thread
+     * that holds this pooled heap's lock (a virtual thread, or any thread freeing a block a virtual thread took).
+     *
+     * @return 1 if freed, 0 if the block is not live (the caller reports the double free)
+     */
+    int freeHeld(Slab s, int i) {
+        int[] meta = s.meta;
+        if (meta[i] != Slab.LIVE) {
+            return 0;
+        }
+        meta[i] = s.freeHead + 1;
+        s.freeHead = i;
+        if (--s.used == 0 | !s.listed) {
+            afterFree(s);
+        }
+        return 1;
+    }
+
+    /**
      * Makes the current slab of class {@code c} one with a free block. Transactional: if the pool cannot supply a
      * slab (the OS refused memory, or the allocator is closing) the exception leaves every list and flag as it was,
      * so the full slab stays current and listed.

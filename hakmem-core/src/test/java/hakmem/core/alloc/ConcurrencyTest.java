@@ -169,6 +169,55 @@ class ConcurrencyTest {
     }
 
     @Test
+    void aVirtualThreadFreesIntoAPooledHeapAsItsHolderAndItsDoubleFreesAreCaught() throws Exception {
+        for (String policy : List.of("speed", "balanced", "lean")) {
+            try (Allocator a = AllocatorProvider.load().open(policy, Map.of(), List.of())) {
+                HakmemAllocator h = (HakmemAllocator) a;
+                // one virtual thread: every free finds its pooled heap unlocked and frees as its holder, straight onto
+                // the slab's free list (the remote path would leave the block on the remote list until a refill)
+                AtomicReference<String> reuse = new AtomicReference<>();
+                Thread.ofVirtual().start(() -> {
+                    for (int k = 0; k < 20_000; k++) {
+                        long size = 16 + (k * 37) % 1009;
+                        long p = a.malloc(size);
+                        Blocks.fill(p, size);
+                        Blocks.check(p, size);
+                        a.free(p);
+                        long q = a.malloc(size);
+                        if (q != p && reuse.get() == null) {
+                            reuse.set("op " + k + ": freed 0x" + Long.toHexString(p) + ", got 0x" + Long.toHexString(q));
+                        }
+                        a.free(q);
+                    }
+                }).join();
+                assertThat(reuse.get()).as(policy + ": the block just freed is the next one handed out").isNull();
+                assertThat(a.stats().counter("remote_frees")).as(policy).isEqualTo(40_000);
+                assertThat(a.stats().count("slabs_in_use").current()).as(policy).isLessThanOrEqualTo(SizeClasses.COUNT);
+                // a block a virtual thread took, freed twice by another virtual thread: caught on the held path
+                long[] block = new long[1];
+                Thread.ofVirtual().start(() -> block[0] = a.malloc(100)).join();
+                AtomicReference<Throwable> second = new AtomicReference<>();
+                Thread.ofVirtual().start(() -> {
+                    a.free(block[0]);
+                    try {
+                        a.free(block[0]);
+                    } catch (Throwable e) {
+                        second.set(e);
+                    }
+                }).join();
+                assertThat(second.get()).as(policy).isInstanceOf(IllegalStateException.class).hasMessageContaining("double free");
+                assertThat(a.stats().counter("double_frees")).as(policy).isEqualTo(1);
+                assertThat(h.audit()).as(policy).isEmpty();
+                // and the heap goes on serving, from virtual and platform threads alike
+                long p = a.malloc(100);
+                Blocks.fill(p, 100);
+                Thread.ofVirtual().start(() -> a.free(p)).join();
+                assertThat(h.audit()).as(policy).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void concurrentCrossFreesFromManyThreads() throws Exception {
         try (Allocator a = AllocatorProvider.load().open("keep", Map.of(), List.of())) {
             int threads = 6;
