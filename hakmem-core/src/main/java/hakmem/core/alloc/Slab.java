@@ -18,11 +18,8 @@ import java.lang.invoke.VarHandle;
  * may push a LIVE block onto the remote list: CAS its entry LIVE -> REMOTE (this claims the block and catches a
  * double free), link it, CAS the remote head (in {@link #remote}, a {@link RemoteLine}). The pusher that turns the remote list from empty to non-empty also
  * queues the slab on its owner heap; the owner takes the whole list with one getAndSet.
- *
- * <p>The fields are declared in {@link SlabShared} (read by every free) and {@link SlabOwner} (written by the owner on
- * every malloc and free), kept on separate cache lines.
  */
-final class Slab extends SlabOwnerLine {
+final class Slab {
 
     static final int LIVE = 0x4000_0000;
     static final int REMOTE = 0x2000_0000;
@@ -40,21 +37,82 @@ final class Slab extends SlabOwnerLine {
     static final short UNLISTED = -2;
 
 
+    // ---- geometry: final, safe to read racily ----
+    final long start;
+    final long length;
+    final long blockSize;
+    /**
+     * ceil(2^48 / blockSize). For an offset inside the slab (below 2 MiB) one multiply answers both questions of a
+     * free: {@code p = offset * magic}; {@code p >>> 48} is {@code offset / blockSize}, and {@code offset} is a block
+     * start exactly when the low 48 bits of {@code p} are below {@code magic} (the rounding error of a start,
+     * {@code k * (magic * blockSize - 2^48)}, stays below it; any remainder r >= 1 adds r * magic without wrapping).
+     * {@code SlabIndexTest} checks every offset of every class.
+     */
+    final long magic;
     static final int MAGIC_SHIFT = 48;
     static final long MAGIC_LOW = (1L << MAGIC_SHIFT) - 1;
+    /** log2(blockSize) for a class of a power-of-two size (C0..C7), else -1: the index and start test by shift. */
+    final int shift;
+    final int capacity;
+    final int sizeClass;
+    final boolean large;
+    final SuperSlab superSlab;
+    /** The allocator the slab belongs to: an identity, compared, never called. */
+    final Object allocator;
+    /** One entry more than {@link #capacity}: the extra one is never LIVE, so a tail offset fails the LIVE check. */
+    final int[] meta;
+    /**
+     * Remote-list links ({@link #UNLISTED} when the block has no node on the list). Written by the thread that claimed
+     * the block (LIVE -> REMOTE) and by the owner when it takes the node off.
+     */
+    final short[] remoteNext;
 
+    // ---- owner state (the thread holding the owner heap) ----
+    /**
+     * The heap that owns the slab, or {@link Heap#NONE} while it sits in its class pool (or is large). Plain: it only
+     * changes while the slab holds no live block, and whoever frees a block learned of it after that change.
+     */
+    Heap owner = Heap.NONE;
+    /**
+     * The thread {@link #owner} was bound to when it took the slab (null: pooled or no heap). A free by this thread is
+     * the owner's: one load from the slab, no heap lookup. It can only be stale towards a thread that ended (a heap's
+     * thread changes only after its thread ended) or towards null (a heap adopted since), and then the free takes the
+     * slow path, which refreshes it.
+     */
+    Thread ownerThread;
+    int freeHead = -1;
+    int used;
+    /** True while the slab is its heap's current slab or on its partial list. */
+    boolean listed;
+    Slab prevPartial;
+    Slab nextPartial;
+
+    // ---- remote frees ----
+    /** The remote list's head and the queue link, written by other threads: on a cache line of their own. */
+    final RemoteLine remote;
     /** The remote line of large blocks and {@link #NO_SLAB}: never pushed to (their frees never take the remote path). */
     private static final RemoteLine NO_REMOTE = new RemoteLine();
 
+    // ---- class pool state (guarded by the pool's lock) ----
+    boolean inPool;
+    boolean committed;
+    long emptySince;
+
     /** A slab of a size class. */
     Slab(Object allocator, long start, int sizeClass, SuperSlab superSlab) {
-        this(allocator, start, sizeClass, superSlab, SizeClasses.BLOCK[sizeClass],
-                (int) (SizeClasses.slabBytes(sizeClass) / SizeClasses.BLOCK[sizeClass]));
-    }
-
-    private Slab(Object allocator, long start, int sizeClass, SuperSlab superSlab, long blockSize, int capacity) {
-        super(allocator, start, SizeClasses.slabBytes(sizeClass), blockSize, ((1L << MAGIC_SHIFT) + blockSize - 1) / blockSize,
-                capacity, sizeClass, false, superSlab, new RemoteLine(), new int[capacity + 1], new short[capacity + 1]);
+        this.allocator = allocator;
+        this.start = start;
+        this.length = SizeClasses.slabBytes(sizeClass);
+        this.blockSize = SizeClasses.BLOCK[sizeClass];
+        this.magic = ((1L << MAGIC_SHIFT) + blockSize - 1) / blockSize;
+        this.shift = Long.bitCount(blockSize) == 1 ? Long.numberOfTrailingZeros(blockSize) : -1;
+        this.capacity = (int) (length / blockSize);
+        this.sizeClass = sizeClass;
+        this.large = false;
+        this.superSlab = superSlab;
+        this.remote = new RemoteLine();
+        this.meta = new int[capacity + 1];
+        this.remoteNext = new short[capacity + 1];
         java.util.Arrays.fill(remoteNext, UNLISTED);
         resetZeroed();
     }
@@ -82,7 +140,19 @@ final class Slab extends SlabOwnerLine {
 
     /** One large block of the large heap: its units of a region. */
     Slab(Object allocator, long start, long length) {
-        super(allocator, start, length, length, 0, 1, -1, true, null, NO_REMOTE, new int[] {LIVE}, new short[1]);
+        this.allocator = allocator;
+        this.start = start;
+        this.length = length;
+        this.blockSize = length;
+        this.magic = 0;
+        this.shift = -1;
+        this.capacity = 1;
+        this.sizeClass = -1;
+        this.large = true;
+        this.superSlab = null;
+        this.remote = NO_REMOTE;
+        this.meta = new int[] {LIVE};
+        this.remoteNext = new short[1];
     }
 
     /** The sentinel "no slab" (a heap's current slab before its first refill): never in the page map, never free. */
