@@ -209,8 +209,7 @@ public final class HakmemAllocator implements Allocator {
             s.freeHead = (meta[i] & Slab.NEXT) - 1;
             meta[i] = Slab.LIVE;
             s.used++;
-            int sh = s.shift;
-            return s.start + (sh >= 0 ? (long) i << sh : i * s.blockSize);
+            return s.start + i * s.blockSize;
         }
         return mallocSlow(size);
     }
@@ -221,20 +220,10 @@ public final class HakmemAllocator implements Allocator {
         if (s != null) {
             // the caller's own slab (never true for pooled or large slabs: no owner thread) of this allocator
             if (s.ownerThread == Thread.currentThread() & s.allocator == this) {
-                long off = address - s.start;
-                int sh = s.shift;
-                int i;
-                boolean start;
-                if (sh >= 0) { // a power-of-two class: shift and mask
-                    i = (int) (off >>> sh);
-                    start = (off & ((1L << sh) - 1)) == 0;
-                } else { // index and start test in one multiply (Slab.magic)
-                    long p = off * s.magic;
-                    i = (int) (p >>> Slab.MAGIC_SHIFT);
-                    start = (p & Slab.MAGIC_LOW) < s.magic;
-                }
+                long p = (address - s.start) * s.magic; // index and start test in one multiply (Slab.magic)
+                int i = (int) (p >>> Slab.MAGIC_SHIFT);
                 int[] meta = s.meta;
-                if (start && meta[i] == Slab.LIVE) {
+                if ((p & Slab.MAGIC_LOW) < s.magic && meta[i] == Slab.LIVE) {
                     meta[i] = s.freeHead + 1; // LIFO: the next malloc of the class reuses it, hot in cache
                     s.freeHead = i;
                     if (--s.used == 0 | !s.listed) { // empty, or it was full (on no list)

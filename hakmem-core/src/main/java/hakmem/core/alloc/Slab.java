@@ -51,8 +51,6 @@ final class Slab {
     final long magic;
     static final int MAGIC_SHIFT = 48;
     static final long MAGIC_LOW = (1L << MAGIC_SHIFT) - 1;
-    /** log2(blockSize) for a class of a power-of-two size (C0..C7), else -1: the index and start test by shift. */
-    final int shift;
     final int capacity;
     final int sizeClass;
     final boolean large;
@@ -105,7 +103,6 @@ final class Slab {
         this.length = SizeClasses.slabBytes(sizeClass);
         this.blockSize = SizeClasses.BLOCK[sizeClass];
         this.magic = ((1L << MAGIC_SHIFT) + blockSize - 1) / blockSize;
-        this.shift = Long.bitCount(blockSize) == 1 ? Long.numberOfTrailingZeros(blockSize) : -1;
         this.capacity = (int) (length / blockSize);
         this.sizeClass = sizeClass;
         this.large = false;
@@ -145,7 +142,6 @@ final class Slab {
         this.length = length;
         this.blockSize = length;
         this.magic = 0;
-        this.shift = -1;
         this.capacity = 1;
         this.sizeClass = -1;
         this.large = true;
