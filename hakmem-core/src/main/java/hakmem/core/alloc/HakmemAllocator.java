@@ -222,13 +222,7 @@ public final class HakmemAllocator implements Allocator {
             if (s.ownerThread == Thread.currentThread() & s.allocator == this) {
                 long p = (address - s.start) * s.magic; // index and start test in one multiply (Slab.magic)
                 int i = (int) (p >>> Slab.MAGIC_SHIFT);
-                int[] meta = s.meta;
-                if ((p & Slab.MAGIC_LOW) < s.magic && meta[i] == Slab.LIVE) {
-                    meta[i] = s.freeHead + 1; // LIFO: the next malloc of the class reuses it, hot in cache
-                    s.freeHead = i;
-                    if (--s.used == 0 | !s.listed) { // empty, or it was full (on no list)
-                        s.owner.afterFree(s);
-                    }
+                if ((p & Slab.MAGIC_LOW) < s.magic && s.owner.freeHeld(s, i)) {
                     return;
                 }
             }
@@ -548,7 +542,7 @@ public final class HakmemAllocator implements Allocator {
             try {
                 // under its lock a pooled heap's slabs stay its own; a heap bound meanwhile is its thread's alone
                 if (owner.pooled && found.owner == owner && !closed) {
-                    freed = owner.freeHeld(found, i);
+                    freed = owner.freeHeld(found, i) ? 1 : 0;
                 }
             } finally {
                 owner.lock.unlock();

@@ -104,22 +104,23 @@ final class Heap {
     }
 
     /**
-     * Frees block {@code i} of {@code s}, one of this heap's slabs, as the owner's fast path does; for a thread
-     * that holds this pooled heap's lock (a virtual thread, or any thread freeing a block a virtual thread took).
+     * Frees block {@code i} of {@code s}, one of this heap's slabs, by a thread that holds the heap: its bound thread
+     * (free's fast path) or the holder of a pooled heap's lock (a virtual thread, or any thread freeing a block a
+     * virtual thread took).
      *
-     * @return 1 if freed, 0 if the block is not live (the caller reports the double free)
+     * @return true if freed; false if the block is not live (the caller reports the double free)
      */
-    int freeHeld(Slab s, int i) {
+    boolean freeHeld(Slab s, int i) {
         int[] meta = s.meta;
         if (meta[i] != Slab.LIVE) {
-            return 0;
+            return false;
         }
-        meta[i] = s.freeHead + 1;
+        meta[i] = s.freeHead + 1; // LIFO: the next malloc of the class reuses it, hot in cache
         s.freeHead = i;
-        if (--s.used == 0 | !s.listed) {
+        if (--s.used == 0 | !s.listed) { // empty, or it was full (on no list)
             afterFree(s);
         }
-        return 1;
+        return true;
     }
 
     /**
