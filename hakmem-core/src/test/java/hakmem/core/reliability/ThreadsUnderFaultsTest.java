@@ -25,7 +25,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * OOM everywhere, with 4 threads: each runs a random stream of malloc / calloc / realloc / free / allocate(size,
+ * OOM everywhere, with 4 threads (platform threads, each with a heap of its own; or virtual threads, which share pooled
+ * heaps): each runs a random stream of malloc / calloc / realloc / free / allocate(size,
  * alignment), sizes from 1 byte to 4 MiB, and hands blocks to the others through a shared queue (cross-thread
  * frees), while ENOMEM is injected at random mmap calls (armed by the main thread between phases and by the
  * workers themselves mid-phase) and madvise errors disable decommit. An allocation that throws OutOfMemoryError
@@ -35,7 +36,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * {@link FaultModel#check} checks in the model check (stats, usableSize, the contents of every live block of every
  * thread, stats against the OS box, madvise discipline, the invariant audit), arms the next faults and lets them go
  * on. At the end the workers end, the main thread heals the box and frees every block left (frees into the heaps of
- * ended threads), and then: the audit holds, no large mapping is left, at most one slab per class stays in use,
+ * ended threads), and then: the audit holds, no large mapping is left, at most one slab per class stays in use (per
+ * pooled heap, with virtual threads),
  * mapped bytes match the box; after close nothing is mapped and {@code munmap_bytes == mmap_bytes}.
  *
  * <p>Knobs: {@code -Dhakmem.reliability.threads.phases=N} (default 10), {@code -Dhakmem.reliability.threads.ops=N}
@@ -64,10 +66,12 @@ class ThreadsUnderFaultsTest {
     static Stream<Arguments> configurations() {
         List<Arguments> out = new ArrayList<>();
         for (String p : Reliability.policies()) {
-            out.add(Arguments.of(p, p, Map.of()));
+            out.add(Arguments.of(p, p, Map.of(), false));
+            // virtual threads allocate from pooled heaps and free into them as their lock's holder
+            out.add(Arguments.of(p + "(virtual threads)", p, Map.of(), true));
             if (p.equals("lean")) {
-                out.add(Arguments.of("lean(eager)", p, Reliability.EAGER_DECOMMIT));
-                out.add(Arguments.of("lean(delayed)", p, AuditUnderTickerTest.LEAN_DELAYED));
+                out.add(Arguments.of("lean(eager)", p, Reliability.EAGER_DECOMMIT, false));
+                out.add(Arguments.of("lean(delayed)", p, AuditUnderTickerTest.LEAN_DELAYED, false));
             }
         }
         return out.stream();
@@ -93,17 +97,17 @@ class ThreadsUnderFaultsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("configurations")
-    void fourThreadsUnderFaults(String name, String policy, Map<String, String> options) throws Exception {
+    void fourThreadsUnderFaults(String name, String policy, Map<String, String> options, boolean virtual) throws Exception {
         long seed = Long.getLong("hakmem.reliability.threads.seed", 0x0E0E_0000L + name.hashCode());
         try {
-            run(policy, options, seed);
+            run(policy, options, seed, virtual);
         } catch (Throwable t) {
             throw new AssertionError(name + " failed with seed " + seed + " (-Dhakmem.reliability.threads.seed=" + seed
                     + "): " + t, t);
         }
     }
 
-    private static void run(String policy, Map<String, String> options, long seed) throws Exception {
+    private static void run(String policy, Map<String, String> options, long seed, boolean virtual) throws Exception {
         RUNS.incrementAndGet();
         AuditingOsBox box = new AuditingOsBox();
         CheckedAllocator ca = new CheckedAllocator(policy, options, box);
@@ -119,7 +123,8 @@ class ThreadsUnderFaultsTest {
             for (int t = 0; t < THREADS; t++) {
                 workers[t] = new Worker(t, ca, box, handoff, new SplittableRandom(seed * 31 + t + 1));
                 Worker w = workers[t];
-                threads[t] = Thread.ofPlatform().name("faults-" + t).start(() -> w.loop(pause, resume, errors));
+                Thread.Builder builder = virtual ? Thread.ofVirtual() : Thread.ofPlatform();
+                threads[t] = builder.name("faults-" + t).start(() -> w.loop(pause, resume, errors));
             }
             armFaults(model, mainRandom);
             for (int phase = 0; phase < PHASES; phase++) {
@@ -159,9 +164,12 @@ class ThreadsUnderFaultsTest {
                         + "mappings account for " + expected + " (large_mappings " + s.count("large_mappings").current() + ")");
             }
             int classes = 48; // C0..C47 (docs/allocator.md)
-            if (s.count("slabs_in_use").current() > classes) {
+            // the heaps of ended platform threads keep nothing; pooled heaps of virtual threads are not ended and keep
+            // their current slab per class, as a live thread's heap does
+            long keeping = virtual ? s.count("heaps").current() : 1;
+            if (s.count("slabs_in_use").current() > classes * keeping) {
                 throw new AssertionError("slabs_in_use " + s.count("slabs_in_use").current() + " with nothing live; at most"
-                        + " one per class (" + classes + ") may stay in use");
+                        + " one per class (" + classes + ") per heap still in use (" + keeping + ") may stay in use");
             }
         } finally {
             for (Worker w : workers) {
